@@ -1,0 +1,120 @@
+package io.sagabus.node;
+
+import ch.qos.logback.classic.LoggerContext;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.backend.Backends;
+import io.sagabus.platform.cluster.ClusterView;
+import io.sagabus.platform.cluster.NodeDirectory;
+import io.sagabus.platform.config.NodeConfig;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds a node from its config: Vert.x (clustered or not), backends, then one verticle per role. */
+public final class NodeLauncher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeLauncher.class);
+
+  private NodeLauncher() {}
+
+  public static Future<RunningNode> start(NodeConfig config, boolean clustered) {
+    List<String> roles = Roles.resolve(config.roles());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(registry);
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME)));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    Future<Vertx> vertxFuture;
+    if (clustered) {
+      if (config.cluster().host() != null) {
+        options.getEventBusOptions().setHost(config.cluster().host()).setClusterPublicHost(config.cluster().host());
+      }
+      builder.withClusterManager(new HazelcastClusterManager(HazelcastConfigs.load(config.cluster(), false)));
+      vertxFuture = builder.buildClustered();
+    } else {
+      vertxFuture = Future.succeededFuture(builder.build());
+    }
+    return vertxFuture.compose(vertx -> {
+      ClusterView cluster = clustered
+          ? ClusterView.clustered(((VertxInternal) vertx).clusterManager())
+          : ClusterView.standalone(UUID.randomUUID().toString());
+      tagLogsWith(config.nodeName(), cluster.nodeId());
+      return deploy(vertx, config, cluster, registry, roles).recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+    });
+  }
+
+  private static Future<RunningNode> deploy(Vertx vertx, NodeConfig config, ClusterView cluster, PrometheusMeterRegistry registry, List<String> roles) {
+    Backends backends = Backends.connect(vertx, config);
+    HttpEndpoint http = new HttpEndpoint(config);
+    NodeDirectory directory = new NodeDirectory(vertx, cluster, config.nodeName(), roles, http.url());
+    NodeContext context = new NodeContext(config, cluster, directory, backends, registry);
+    cluster.onMemberLeft(nodeId -> vertx.runOnContext(ignored -> {
+      LOG.info("node {} left the cluster; {} members remain", nodeId, cluster.members().size());
+      directory.forget(nodeId);
+    }));
+    cluster.onMemberJoined(nodeId -> LOG.info("node {} joined the cluster; {} members", nodeId, cluster.members().size()));
+
+    Future<Void> deployed = Future.succeededFuture();
+    for (String role : roles) {
+      if (!role.equals(Roles.GATEWAY)) {
+        deployed = deployed.compose(ignored -> vertx.deployVerticle(Roles.create(role, context)).mapEmpty());
+      }
+    }
+    Deployable httpVerticle = roles.contains(Roles.GATEWAY) ? Roles.create(Roles.GATEWAY, context) : new ManagementVerticle(context);
+    return deployed
+        .compose(ignored -> vertx.deployVerticle(httpVerticle))
+        .compose(ignored -> directory.register())
+        .map(ignored -> {
+          RunningNode node = new RunningNode(vertx, context, roles, http.url());
+          LOG.info("sagabus node up: id={} name={} roles={} http={} cluster={} backends={}",
+              cluster.nodeId(), config.nodeName(), String.join(",", roles), http.url(),
+              cluster.clustered() ? config.cluster().name() + " (" + cluster.members().size() + " members)" : "standalone",
+              backends.describe().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+          return node;
+        });
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** Every log line after this carries the node, so merged logs of a cluster stay readable. */
+  private static void tagLogsWith(String nodeName, String nodeId) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      logback.putProperty("node", nodeName + "/" + nodeId.substring(0, Math.min(8, nodeId.length())));
+    }
+  }
+
+  /** The URL clients use; a wildcard bind address is reported as loopback. */
+  private record HttpEndpoint(String url) {
+    HttpEndpoint(NodeConfig config) {
+      this("http://" + (config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host()) + ":" + config.http().port());
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.sagabus.node;
+
+import io.sagabus.gateway.GatewayVerticle;
+import io.sagabus.inventory.InventoryVerticle;
+import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.config.ConfigException;
+import io.vertx.core.Deployable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The services a node can run, by role name. A node runs every role unless told otherwise. */
+public final class Roles {
+
+  public static final String GATEWAY = "gateway";
+
+  private static final Map<String, Function<NodeContext, Deployable>> FACTORIES = new LinkedHashMap<>();
+
+  static {
+    FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
+    FACTORIES.put(GATEWAY, GatewayVerticle::new);
+  }
+
+  private Roles() {}
+
+  public static List<String> all() {
+    return List.copyOf(FACTORIES.keySet());
+  }
+
+  /** The requested roles in deployment order (services before the gateway), or every role when none is named. */
+  public static List<String> resolve(List<String> requested) {
+    if (requested.isEmpty()) {
+      return all();
+    }
+    for (String role : requested) {
+      if (!FACTORIES.containsKey(role)) {
+        throw new ConfigException("roles", "unknown role '" + role + "' (known: " + String.join(", ", all()) + ")");
+      }
+    }
+    List<String> ordered = new ArrayList<>();
+    for (String role : FACTORIES.keySet()) {
+      if (requested.contains(role)) {
+        ordered.add(role);
+      }
+    }
+    return List.copyOf(ordered);
+  }
+
+  static Deployable create(String role, NodeContext node) {
+    return FACTORIES.get(role).apply(node);
+  }
+}

@@ -1,0 +1,118 @@
+package io.sagabus.platform.backend;
+
+import io.sagabus.platform.config.NodeConfig;
+import io.sagabus.platform.config.Redaction;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node's connections to its real backends, when configured. A backend that is not configured is replaced by
+ * its embedded stand-in, which the owning service chooses; this class only reports which is in use.
+ */
+public final class Backends {
+
+  static final long CHECK_TIMEOUT_MS = 2_000;
+
+  private final Optional<Pool> postgres;
+  private final Optional<Redis> redis;
+  private final Optional<KafkaAdminClient> kafkaAdmin;
+  private final NodeConfig config;
+
+  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin) {
+    this.config = config;
+    this.postgres = postgres;
+    this.redis = redis;
+    this.kafkaAdmin = kafkaAdmin;
+  }
+
+  public static Backends connect(Vertx vertx, NodeConfig config) {
+    Optional<Pool> postgres = config.postgresUrl().map(url -> PgBuilder.pool()
+        .connectingTo(PgConnectOptions.fromUri(url))
+        .with(new PoolOptions().setMaxSize(config.postgresPoolSize()).setName("sagabus-pg"))
+        .using(vertx)
+        .build());
+    Optional<Redis> redis = config.redisUrl().map(url -> Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(url)
+        .setMaxPoolSize(16)
+        .setMaxPoolWaiting(1024)));
+    Optional<KafkaAdminClient> kafka = config.kafkaBootstrap().map(bootstrap -> KafkaAdminClient.create(vertx, Map.of(
+        "bootstrap.servers", bootstrap,
+        "request.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
+        "default.api.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
+        "client.id", "sagabus-health-" + config.nodeName())));
+    return new Backends(config, postgres, redis, kafka);
+  }
+
+  public Optional<Pool> postgres() {
+    return postgres;
+  }
+
+  public Optional<Redis> redis() {
+    return redis;
+  }
+
+  public Optional<String> kafkaBootstrap() {
+    return config.kafkaBootstrap();
+  }
+
+  /** Which backend serves each concern, safe to log: passwords are redacted. */
+  public Map<String, String> describe() {
+    Map<String, String> inUse = new LinkedHashMap<>();
+    inUse.put("store", config.postgresUrl().map(url -> "postgres " + Redaction.url(url)).orElse("embedded"));
+    inUse.put("events", config.kafkaBootstrap().map(bootstrap -> "kafka " + bootstrap).orElse("embedded"));
+    inUse.put("ratelimit", config.redisUrl().map(url -> "redis " + Redaction.url(url)).orElse("local"));
+    return inUse;
+  }
+
+  /** One readiness check per backend: a round trip for a real one, always up for an embedded stand-in. */
+  public void registerReadinessChecks(HealthChecks checks) {
+    checks.register("readiness/postgres", CHECK_TIMEOUT_MS, promise -> postgres
+        .map(pool -> pool.query("SELECT 1").execute().<Status>map(rows -> Status.OK(detail("postgres"))))
+        .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("store"))))
+        .recover(failure -> Future.succeededFuture(Status.KO(detail("postgres").put("error", failure.getMessage()))))
+        .onComplete(promise));
+    checks.register("readiness/redis", CHECK_TIMEOUT_MS, promise -> redis
+        .map(client -> client.send(Request.cmd(Command.PING)).<Status>map(reply -> Status.OK(detail("redis"))))
+        .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("ratelimit"))))
+        .recover(failure -> Future.succeededFuture(Status.KO(detail("redis").put("error", failure.getMessage()))))
+        .onComplete(promise));
+    checks.register("readiness/kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin
+        .map(admin -> admin.describeCluster().<Status>map(cluster -> Status.OK(detail("kafka").put("brokers", cluster.getNodes().size()))))
+        .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("events"))))
+        .recover(failure -> Future.succeededFuture(Status.KO(detail("kafka").put("error", failure.getMessage()))))
+        .onComplete(promise));
+  }
+
+  public Future<Void> close() {
+    List<Future<?>> closing = new ArrayList<>();
+    postgres.ifPresent(pool -> closing.add(pool.close()));
+    redis.ifPresent(client -> closing.add(client.close()));
+    kafkaAdmin.ifPresent(admin -> closing.add(admin.close()));
+    return Future.join(closing).mapEmpty();
+  }
+
+  private JsonObject detail(String backend) {
+    return new JsonObject().put("backend", backend);
+  }
+
+  private JsonObject embedded(String concern) {
+    return new JsonObject().put("backend", "embedded").put("concern", concern);
+  }
+}
