@@ -21,9 +21,9 @@ public final class Main {
 
   static int execute(String[] args) {
     boolean client = args.length > 0 && (args[0].equals("send") || args[0].equals("publish"));
-    // Before the first logger exists: a client's stdout carries only its reply, so its logs go to stderr, quietly.
+    // Before the first logger exists: a client's stdout carries only its reply, so its logs go to stderr, errors only.
     System.setProperty("sagabus.log.target", client ? "System.err" : "System.out");
-    System.setProperty("sagabus.log.level", client ? "WARN" : "INFO");
+    System.setProperty("sagabus.log.level", client ? "ERROR" : "INFO");
     System.setProperty("hazelcast.logging.type", "slf4j");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");

@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("stopping node {}", node.nodeId());
       try {
-        node.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        node.close().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         log.info("node {} stopped and left the cluster", node.nodeId());
       } catch (Exception e) {
         log.warn("node {} did not stop cleanly: {}", node.nodeId(), e.toString());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,8 +71,12 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public static <T> T await(Future<T> future) {
+    return await(future.toCompletionStage());
+  }
+
+  public static <T> T await(CompletionStage<T> stage) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+      return stage.toCompletableFuture().get(90, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("did not complete: " + e, e);
     }
