@@ -104,6 +104,18 @@ class ClusterIT {
 
   @Test
   @Order(5)
+  void cliPublish_reachesSubscribers_andSaysSoWhenThereAreNone() {
+    NodeProcess.Result published = NodeProcess.run(clientEnv(), Duration.ofSeconds(90), "publish", "inventory.stock", "{}");
+    assertThat(published.exitCode()).as(published.stderr()).isZero();
+    assertThat(published.stdout()).contains("published to 'inventory.stock'");
+
+    NodeProcess.Result unheard = NodeProcess.run(clientEnv(), Duration.ofSeconds(90), "publish", "nobody.listens", "{}");
+    assertThat(unheard.exitCode()).isEqualTo(3);
+    assertThat(unheard.stderr().strip()).isEqualTo("sagabus publish: no subscriber for address 'nobody.listens' in cluster '" + cluster.name() + "'");
+  }
+
+  @Test
+  @Order(6)
   void killedNode_isDetectedWithinTheHeartbeatBound_andItsConsumersStopReceiving() {
     assertThat(gateway.get("/api/inventory").statusCode()).isEqualTo(200);
     long killedAt = System.nanoTime();
