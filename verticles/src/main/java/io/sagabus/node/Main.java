@@ -24,6 +24,7 @@ public final class Main {
     // Before the first logger exists: a client's stdout carries only its reply, so its logs go to stderr, errors only.
     System.setProperty("sagabus.log.target", client ? "System.err" : "System.out");
     System.setProperty("sagabus.log.level", client ? "ERROR" : "INFO");
+    System.setProperty("sagabus.log.floor", client ? "ERROR" : "WARN");
     System.setProperty("hazelcast.logging.type", "slf4j");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");
