@@ -2,6 +2,11 @@ package io.sagabus.node;
 
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
+import io.sagabus.notification.NotificationVerticle;
+import io.sagabus.order.OrderVerticle;
+import io.sagabus.payment.PaymentVerticle;
+import io.sagabus.saga.SagaVerticle;
+import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
@@ -19,7 +24,12 @@ public final class Roles {
   private static final Map<String, Function<NodeContext, Deployable>> FACTORIES = new LinkedHashMap<>();
 
   static {
+    FACTORIES.put("order", node -> new OrderVerticle(node.config().section("order")));
     FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
+    FACTORIES.put("payment", node -> new PaymentVerticle(node.config().section("payment")));
+    FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
+    FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
+    FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 

@@ -1,0 +1,203 @@
+package io.sagabus.platform.participant;
+
+import io.sagabus.platform.eventbus.FailureCodes;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What makes a participant safe to call from a saga: every command is keyed by {@code (sagaId, step)} and its first
+ * outcome is kept, so a re-delivered or retried command gets that outcome again without doing the work twice.
+ * A compensation of a step that never ran succeeds as a no-op and fences the step, so a late original command is
+ * refused instead of acting after its compensation. A status query fences a step never seen in the same way, which
+ * is what lets the orchestrator trust an "aborted" answer for a step whose outcome it did not learn.
+ *
+ * <p>Not thread-safe: one instance belongs to one verticle and is used on its event loop.
+ */
+public final class StepLedger {
+
+  /** The recorded outcome of one step. */
+  public record Outcome(String state, JsonObject result, int code, String error) {
+    static final String SUCCEEDED = "succeeded";
+    static final String FAILED = "failed";
+    static final String ABORTED = "aborted";
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("state", state);
+      if (result != null) {
+        json.put("result", result.copy());
+      }
+      if (error != null) {
+        json.put("error", error).put("code", code);
+      }
+      return json;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Faults faults;
+  private final Map<String, Outcome> outcomes = new HashMap<>();
+  private final Map<String, Future<Outcome>> inFlight = new HashMap<>();
+
+  public StepLedger(Vertx vertx, Faults faults) {
+    this.vertx = vertx;
+    this.faults = faults;
+  }
+
+  /** The outcome recorded for {@code (sagaId, step)}, or null. */
+  public Outcome outcome(String sagaId, String step) {
+    return outcomes.get(key(sagaId, step));
+  }
+
+  /** Runs a saga step once per {@code (sagaId, step)}; {@code action} may throw {@link StepRejected}. */
+  public void invoke(Message<JsonObject> message, String op, Function<JsonObject, Future<JsonObject>> action) {
+    JsonObject command = message.body();
+    if (!validCommand(message, command)) {
+      return;
+    }
+    String key = key(command.getString("sagaId"), command.getString("step"));
+    Outcome known = outcomes.get(key);
+    if (known != null) {
+      if (Outcome.ABORTED.equals(known.state())) {
+        reply(message, op, new Outcome(Outcome.FAILED, null, FailureCodes.REJECTED, "step was aborted or compensated before it ran"));
+      } else {
+        reply(message, op, known);
+      }
+      return;
+    }
+    if (faults.failNow(op)) {
+      message.fail(FailureCodes.INTERNAL, "injected fault in " + op);
+      return;
+    }
+    run(key, () -> action.apply(command)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(message, op, ar.result());
+      } else {
+        message.fail(FailureCodes.INTERNAL, String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /**
+   * Compensates the step {@code command.step} once. When that step never succeeded the compensation is a no-op
+   * success and the step is fenced. {@code action} gets the command and the step's recorded result.
+   */
+  public void compensate(Message<JsonObject> message, String op, BiFunction<JsonObject, JsonObject, Future<JsonObject>> action) {
+    JsonObject command = message.body();
+    if (!validCommand(message, command)) {
+      return;
+    }
+    String sagaId = command.getString("sagaId");
+    String step = command.getString("step");
+    String key = key(sagaId, step + "#compensate");
+    Outcome known = outcomes.get(key);
+    if (known != null) {
+      reply(message, op, known);
+      return;
+    }
+    if (faults.failNow(op)) {
+      message.fail(FailureCodes.INTERNAL, "injected fault in " + op);
+      return;
+    }
+    String stepKey = key(sagaId, step);
+    if (inFlight.containsKey(stepKey)) {
+      message.fail(FailureCodes.UNAVAILABLE, "the step is still running; retry the compensation");
+      return;
+    }
+    Outcome original = outcomes.get(stepKey);
+    if (original == null || !Outcome.SUCCEEDED.equals(original.state())) {
+      outcomes.putIfAbsent(stepKey, new Outcome(Outcome.ABORTED, null, 0, null));
+      Outcome noop = new Outcome(Outcome.SUCCEEDED, new JsonObject().put("noop", true), 0, null);
+      outcomes.put(key, noop);
+      reply(message, op, noop);
+      return;
+    }
+    run(key, () -> action.apply(command, original.result())).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(message, op, ar.result());
+      } else {
+        message.fail(FailureCodes.INTERNAL, String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  /** Answers what happened to {@code (sagaId, step)}; a step never seen is fenced and reported aborted. */
+  public void status(Message<JsonObject> message) {
+    JsonObject query = message.body();
+    if (!validCommand(message, query)) {
+      return;
+    }
+    String key = key(query.getString("sagaId"), query.getString("step"));
+    if (inFlight.containsKey(key)) {
+      message.fail(FailureCodes.UNAVAILABLE, "the step is still running; ask again");
+      return;
+    }
+    Outcome known = outcomes.computeIfAbsent(key, ignored -> new Outcome(Outcome.ABORTED, null, 0, null));
+    message.reply(known.toJson());
+  }
+
+  private Future<Outcome> run(String key, Supplier<Future<JsonObject>> work) {
+    Future<Outcome> running = inFlight.get(key);
+    if (running != null) {
+      return running;
+    }
+    Future<JsonObject> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    Future<Outcome> outcome = result.transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(new Outcome(Outcome.SUCCEEDED, ar.result() == null ? new JsonObject() : ar.result(), 0, null));
+      }
+      if (ar.cause() instanceof StepRejected rejected) {
+        return Future.succeededFuture(new Outcome(Outcome.FAILED, null, rejected.code(), rejected.getMessage()));
+      }
+      return Future.failedFuture(ar.cause());
+    });
+    if (!outcome.isComplete()) {
+      inFlight.put(key, outcome);
+    }
+    return outcome.andThen(ar -> {
+      inFlight.remove(key);
+      if (ar.succeeded()) {
+        outcomes.put(key, ar.result());
+      }
+    });
+  }
+
+  private void reply(Message<JsonObject> message, String op, Outcome outcome) {
+    long delay = faults.replyDelayMs(op);
+    Runnable send = () -> {
+      if (Outcome.SUCCEEDED.equals(outcome.state())) {
+        message.reply(outcome.result().copy());
+      } else {
+        message.fail(outcome.code(), outcome.error());
+      }
+    };
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> send.run());
+    } else {
+      send.run();
+    }
+  }
+
+  private static boolean validCommand(Message<JsonObject> message, JsonObject command) {
+    if (command == null || command.getString("sagaId") == null || command.getString("step") == null) {
+      message.fail(FailureCodes.BAD_REQUEST, "saga commands need sagaId and step");
+      return false;
+    }
+    return true;
+  }
+
+  private static String key(String sagaId, String step) {
+    return sagaId + '\u0000' + step;
+  }
+}

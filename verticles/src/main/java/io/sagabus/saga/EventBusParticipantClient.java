@@ -1,0 +1,24 @@
+package io.sagabus.saga;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+
+/** Calls a participant with an event-bus request whose send timeout is the step's timeout. */
+public final class EventBusParticipantClient implements ParticipantClient {
+
+  private final Vertx vertx;
+
+  public EventBusParticipantClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public Future<JsonObject> call(String address, JsonObject command, Duration timeout) {
+    return vertx.eventBus().<JsonObject>request(address, command, new DeliveryOptions().setSendTimeout(timeout.toMillis()))
+        .map(Message::body);
+  }
+}

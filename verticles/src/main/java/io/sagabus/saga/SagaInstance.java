@@ -1,0 +1,206 @@
+package io.sagabus.saga;
+
+import io.sagabus.saga.contract.SagaStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One saga's state and full history, as the engine runs it and as the stores keep it (one JSON document).
+ * {@code owner} is the node running it (null once it is finished or parked); {@code version} increases with every
+ * stored change and makes each store write a compare-and-set, so two nodes can never both advance one saga.
+ */
+public final class SagaInstance {
+
+  /** One step's state and every attempt at it. */
+  public static final class StepRecord {
+    final String name;
+    final boolean critical;
+    StepStatus status = StepStatus.PENDING;
+    JsonObject result;
+    final JsonArray attempts = new JsonArray();
+
+    StepRecord(String name, boolean critical) {
+      this.name = name;
+      this.critical = critical;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public StepStatus status() {
+      return status;
+    }
+
+    int attemptsOf(String kind) {
+      int count = 0;
+      for (int i = 0; i < attempts.size(); i++) {
+        if (kind.equals(attempts.getJsonObject(i).getString("kind"))) {
+          count++;
+        }
+      }
+      return count;
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical).put("attempts", attempts);
+      if (result != null) {
+        json.put("result", result);
+      }
+      return json;
+    }
+
+    static StepRecord fromJson(JsonObject json) {
+      StepRecord step = new StepRecord(json.getString("name"), json.getBoolean("critical", true));
+      step.status = StepStatus.valueOf(json.getString("status"));
+      step.result = json.getJsonObject("result");
+      step.attempts.addAll(json.getJsonArray("attempts", new JsonArray()));
+      return step;
+    }
+  }
+
+  final String id;
+  final String type;
+  SagaStatus status = SagaStatus.PENDING;
+  final JsonObject input;
+  final JsonObject data;
+  int nextStep;
+  boolean retrying;
+  final long createdAt;
+  long updatedAt;
+  String error;
+  JsonObject resolution;
+  final String idempotencyKey;
+  final String requestHash;
+  String owner;
+  long version;
+  final List<StepRecord> steps = new ArrayList<>();
+  final JsonArray transitions = new JsonArray();
+
+  /** The form last written by or read from the store; the Hazelcast adapter compares against it. */
+  String storedForm;
+  /** The owner last written by or read from the store. */
+  String storedOwner;
+
+  SagaInstance(String id, String type, JsonObject input, JsonObject data, long createdAt, String idempotencyKey, String requestHash) {
+    this.id = id;
+    this.type = type;
+    this.input = input;
+    this.data = data;
+    this.createdAt = createdAt;
+    this.updatedAt = createdAt;
+    this.idempotencyKey = idempotencyKey;
+    this.requestHash = requestHash;
+  }
+
+  static SagaInstance create(String id, SagaDefinition definition, JsonObject input, String idempotencyKey, String requestHash, String owner, long now) {
+    SagaInstance saga = new SagaInstance(id, definition.type(), input, new JsonObject(), now, idempotencyKey, requestHash);
+    definition.steps().forEach(step -> saga.steps.add(new StepRecord(step.name(), step.critical())));
+    saga.owner = owner;
+    return saga;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public SagaStatus status() {
+    return status;
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public long createdAt() {
+    return createdAt;
+  }
+
+  public boolean retrying() {
+    return retrying && status.active();
+  }
+
+  public String idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  public String requestHash() {
+    return requestHash;
+  }
+
+  public List<StepRecord> steps() {
+    return steps;
+  }
+
+  public StepRecord step(String name) {
+    return steps.stream().filter(step -> step.name.equals(name)).findFirst().orElse(null);
+  }
+
+  /** Whether this saga matches a list filter: a status name, {@code retrying} or {@code parked}. */
+  public boolean matches(String filter) {
+    if (filter == null) {
+      return true;
+    }
+    return switch (filter) {
+      case "retrying" -> retrying();
+      case "parked" -> status == SagaStatus.COMPENSATION_FAILED;
+      default -> status.name().equalsIgnoreCase(filter);
+    };
+  }
+
+  /** The full document: what stores keep and what the API shows. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("sagaId", id)
+        .put("type", type)
+        .put("status", status.name())
+        .put("input", input)
+        .put("data", data)
+        .put("nextStep", nextStep)
+        .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)
+        .put("retrying", retrying())
+        .put("parked", status == SagaStatus.COMPENSATION_FAILED)
+        .put("createdAt", createdAt)
+        .put("updatedAt", updatedAt)
+        .put("owner", owner)
+        .put("version", version)
+        .put("steps", new JsonArray(steps.stream().map(StepRecord::toJson).toList()))
+        .put("transitions", transitions);
+    if (error != null) {
+      json.put("error", error);
+    }
+    if (resolution != null) {
+      json.put("resolution", resolution);
+    }
+    if (idempotencyKey != null) {
+      json.put("idempotencyKey", idempotencyKey).put("requestHash", requestHash);
+    }
+    return json;
+  }
+
+  public static SagaInstance fromJson(JsonObject json) {
+    SagaInstance saga = new SagaInstance(json.getString("sagaId"), json.getString("type"), json.getJsonObject("input"),
+        json.getJsonObject("data"), json.getLong("createdAt"), json.getString("idempotencyKey"), json.getString("requestHash"));
+    saga.status = SagaStatus.valueOf(json.getString("status"));
+    saga.nextStep = json.getInteger("nextStep");
+    saga.retrying = json.getBoolean("retrying", false);
+    saga.updatedAt = json.getLong("updatedAt");
+    saga.owner = json.getString("owner");
+    saga.version = json.getLong("version", 0L);
+    saga.error = json.getString("error");
+    saga.resolution = json.getJsonObject("resolution");
+    json.getJsonArray("steps").forEach(step -> saga.steps.add(StepRecord.fromJson((JsonObject) step)));
+    saga.transitions.addAll(json.getJsonArray("transitions", new JsonArray()));
+    return saga;
+  }
+}
