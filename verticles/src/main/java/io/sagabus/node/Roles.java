@@ -1,5 +1,6 @@
 package io.sagabus.node;
 
+import io.sagabus.circuits.CircuitsVerticle;
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.platform.NodeContext;
@@ -20,6 +21,7 @@ public final class Roles {
 
   static {
     FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
+    FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 
