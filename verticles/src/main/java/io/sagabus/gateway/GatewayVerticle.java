@@ -5,6 +5,7 @@ import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.http.ManagementRoutes;
 import io.sagabus.platform.http.Problems;
 import io.sagabus.platform.http.ReplyProblems;
+import io.sagabus.platform.security.AdminAuth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -32,6 +33,8 @@ public final class GatewayVerticle extends VerticleBase {
     ManagementRoutes.mount(vertx, router, node);
     router.route("/api/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.route("/api/admin/*").handler(AdminAuth.create(vertx, node.config()));
+    ResilienceRoutes.mount(vertx, router);
     router.get("/api/inventory").handler(ctx -> ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject()));
     router.get("/api/inventory/:sku").handler(ctx ->
         ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject().put("sku", ctx.pathParam("sku"))));

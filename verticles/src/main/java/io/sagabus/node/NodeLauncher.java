@@ -75,7 +75,7 @@ public final class NodeLauncher {
     }));
     cluster.onMemberJoined(nodeId -> LOG.info("node {} joined the cluster; {} members", nodeId, cluster.members().size()));
 
-    Future<Void> deployed = Future.succeededFuture();
+    Future<Void> deployed = NodeAgents.deploy(vertx, context);
     for (String role : roles) {
       if (!role.equals(Roles.GATEWAY)) {
         deployed = deployed.compose(ignored -> vertx.deployVerticle(Roles.create(role, context)).mapEmpty());

@@ -1,5 +1,6 @@
 package io.sagabus.node;
 
+import io.sagabus.circuits.CircuitsVerticle;
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.notification.NotificationVerticle;
@@ -30,6 +31,7 @@ public final class Roles {
     FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
     FACTORIES.put("saga", SagaVerticle::new);
+    FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 

@@ -11,9 +11,15 @@ import java.time.Duration;
 /** Plain blocking HTTP for test code, which runs on the test thread, never on an event loop. */
 public final class Http {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Http() {}
+
+  public record Response(int status, String contentType, String text) {
+    public JsonObject json() {
+      return new JsonObject(text);
+    }
+  }
 
   public static HttpResponse<String> get(String url) {
     return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET().build());
@@ -21,6 +27,20 @@ public final class Http {
 
   public static JsonObject getJson(String url) {
     return new JsonObject(get(url).body());
+  }
+
+  /** {@code token} may be null; {@code body} may be null for no body. */
+  public static Response call(String method, String url, String token, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> response = send(request.build());
+    return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
   }
 
   public static HttpResponse<String> send(HttpRequest request) {
