@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
     ManagementRoutes.mount(vertx, router, node);
     router.route("/api/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    RateLimitRoutes.mount(vertx, router, node);
     router.get("/api/inventory").handler(ctx -> ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject()));
     router.get("/api/inventory/:sku").handler(ctx ->
         ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject().put("sku", ctx.pathParam("sku"))));

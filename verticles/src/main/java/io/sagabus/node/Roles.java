@@ -3,6 +3,7 @@ package io.sagabus.node;
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.ratelimit.RateLimitVerticle;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class Roles {
 
   static {
     FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
+    FACTORIES.put("ratelimit", RateLimitVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 
