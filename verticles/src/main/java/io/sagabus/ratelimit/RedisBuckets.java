@@ -45,8 +45,8 @@ public final class RedisBuckets implements RateLimitBackend {
       end
       tokens = math.min(burst, tokens + (now - ts) * rate)
       local allowed = 0
-      if tokens >= cost then
-        tokens = tokens - cost
+      if tokens + 1e-9 >= cost then
+        tokens = math.max(0, tokens - cost)
         allowed = 1
       end
       redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', now)

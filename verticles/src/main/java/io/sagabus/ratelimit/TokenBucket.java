@@ -6,6 +6,9 @@ package io.sagabus.ratelimit;
  */
 public final class TokenBucket {
 
+  /** Refill is fractional; without this slack 0.1 + 0.2 tokens would not buy 0.3 tokens' worth. */
+  static final double EPSILON = 1e-9;
+
   private double tokens;
   private long lastMillis;
 
@@ -23,9 +26,9 @@ public final class TokenBucket {
     long now = Math.max(nowMillis, lastMillis);
     tokens = Math.min(policy.burst(), tokens + (now - lastMillis) * policy.tokensPerMilli());
     lastMillis = now;
-    boolean allowed = tokens >= cost;
+    boolean allowed = tokens + EPSILON >= cost;
     if (allowed) {
-      tokens -= cost;
+      tokens = Math.max(0, tokens - cost);
     }
     return new Decision(allowed, tokens, policy, cost, false);
   }
