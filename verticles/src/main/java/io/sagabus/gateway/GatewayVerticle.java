@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.route("/api/admin/*").handler(AdminAuth.create(vertx, node.config()));
+    RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
     router.get("/api/inventory").handler(ctx -> ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject()));
     router.get("/api/inventory/:sku").handler(ctx ->

@@ -9,6 +9,7 @@ import io.sagabus.payment.PaymentVerticle;
 import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.ratelimit.RateLimitVerticle;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class Roles {
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
+    FACTORIES.put("ratelimit", RateLimitVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 

@@ -1,0 +1,75 @@
+package io.sagabus.gateway;
+
+import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.config.ConfigReader;
+import io.sagabus.platform.http.Problems;
+import io.sagabus.platform.http.ReplyProblems;
+import io.sagabus.ratelimit.contract.RateLimitAddresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** The rate-limit filter on {@code /api/*} and the admin API for its rules. Mount after the body handler. */
+public final class RateLimitRoutes {
+
+  static final long ADMIN_TIMEOUT_MS = 5_000;
+
+  private RateLimitRoutes() {}
+
+  public static void mount(Vertx vertx, Router router, NodeContext node) {
+    ConfigReader section = node.config().section("ratelimit");
+    if (section.bool("enabled", false)) {
+      router.route("/api/*").handler(new RateLimitFilter(vertx, decideAddress(node),
+          section.longValue("decisionTimeoutMs", 500, 1, 60_000),
+          section.string("onBackendFailure", "fail-open").equals("fail-closed")));
+    }
+    String secret = node.config().section("security").string("jwtSecret", null);
+    AdminGuard guard = secret == null ? AdminGuard.denyAll() : new JwtAdminGuard(vertx, secret);
+    router.get("/api/admin/ratelimit/rules").handler(ctx -> asAdmin(ctx, guard, () ->
+        forward(vertx, ctx, RateLimitAddresses.RULES_GET, new JsonObject())));
+    router.put("/api/admin/ratelimit/rules").handler(ctx -> asAdmin(ctx, guard, () -> {
+      JsonObject rules;
+      try {
+        rules = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        rules = null;
+      }
+      if (rules == null) {
+        Problems.send(ctx, 400, "invalid-request", "Bad Request", "The body must be a JSON rules document.");
+        return;
+      }
+      forward(vertx, ctx, RateLimitAddresses.RULES_PUT, rules);
+    }));
+  }
+
+  /** The rate-limit verticle on this node when there is one: no network hop before the decision. */
+  private static String decideAddress(NodeContext node) {
+    JsonArray roles = node.directory().self().getJsonArray("roles", new JsonArray());
+    return roles.contains(RateLimitAddresses.ROLE) ? RateLimitAddresses.decideOn(node.nodeId()) : RateLimitAddresses.DECIDE;
+  }
+
+  private static void asAdmin(RoutingContext ctx, AdminGuard guard, Runnable action) {
+    guard.authorize(ctx).onComplete(result -> {
+      if (result.succeeded()) {
+        action.run();
+      } else if (result.cause() instanceof AdminGuard.Denied denied) {
+        if (denied.status() == 401) {
+          ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        Problems.send(ctx, denied.status(), denied.status() == 401 ? "unauthorized" : "forbidden",
+            denied.status() == 401 ? "Unauthorized" : "Forbidden", denied.getMessage());
+      } else {
+        ctx.fail(result.cause());
+      }
+    });
+  }
+
+  private static void forward(Vertx vertx, RoutingContext ctx, String address, JsonObject body) {
+    vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(ADMIN_TIMEOUT_MS))
+        .onSuccess(reply -> ctx.json(reply.body()))
+        .onFailure(failure -> Problems.send(ctx, ReplyProblems.from(failure, "ratelimit")));
+  }
+}
