@@ -209,7 +209,7 @@ public final class PostgresSagaStore implements SagaStore {
     if ("retrying".equals(filter)) {
       sql.append(" AND retrying AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')");
     } else if ("parked".equals(filter)) {
-      sql.append(" AND status = 'COMPENSATION_FAILED'");
+      sql.append(" AND (status = 'COMPENSATION_FAILED' OR (doc ? 'waitingFor' AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')))");
     } else if (filter != null) {
       params.add(filter.toUpperCase(java.util.Locale.ROOT));
       sql.append(" AND status = $").append(params.size());

@@ -1,5 +1,7 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.config.NodeConfig;
+import io.sagabus.platform.security.JwtSecurity;
 import io.sagabus.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -25,7 +27,20 @@ final class SagaTestSupport {
     }
   }
 
+  /** An admin token signed with the key test nodes use: the development key, as no test config sets one. */
+  private static final String ADMIN_TOKEN = mintAdminToken();
+
   private SagaTestSupport() {}
+
+  private static String mintAdminToken() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      String secret = JwtSecurity.secret(NodeConfig.from("test", new JsonObject()));
+      return JwtSecurity.mint(JwtSecurity.provider(vertx, secret), "saga-tests", java.util.List.of(JwtSecurity.ADMIN_ROLE), Duration.ofHours(1));
+    } finally {
+      vertx.close();
+    }
+  }
 
   /**
    * Stops an in-process node from the test thread. {@code RunningNode.close()} composes {@code vertx.close()} on an
@@ -51,6 +66,9 @@ final class SagaTestSupport {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
+    }
+    if (path.startsWith("/api/admin/")) {
+      request.header("Authorization", "Bearer " + ADMIN_TOKEN);
     }
     return send(request);
   }
