@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.sagabus.testing.FreePorts;
 import io.sagabus.testing.Http;
 import io.sagabus.testing.NodeProcess;
+import io.sagabus.testing.OrderLoad;
 import io.sagabus.testing.Postgres;
 import io.sagabus.testing.TestCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,15 +58,16 @@ class CrashRecoveryIT {
 
     NodeProcess owner = start("owner", profile);
     await().atMost(Duration.ofSeconds(90)).until(owner::healthy);
-    String token = adminToken();
+    String token = OrderLoad.adminToken(SECRET);
     Http.Response slowed = Http.call("POST", owner.url() + "/api/admin/chaos", token,
         new JsonObject().put("service", "shipping").put("latencyMs", 15_000).encode());
     assertThat(slowed.status()).as(slowed.text()).isEqualTo(200);
 
     Path baseline = dir.resolve("books.json");
-    assertThat(audit("save", owner, "--out", baseline.toString()).exitCode()).isZero();
+    assertThat(OrderLoad.audit("save", owner.url(), "--out", baseline.toString()).exitCode()).isZero();
     Path sagaIds = dir.resolve("sagas.txt");
-    Files.write(sagaIds, placeOrders(owner));
+    Files.write(sagaIds, OrderLoad.place(owner.url(), ORDERS, 16,
+        i -> OrderLoad.order(i % 2 == 0 ? "c-alice" : "c-bob", "SKU-APPLE", 1)));
 
     NodeProcess survivorA = start("survivor-a", profile);
     NodeProcess survivorB = start("survivor-b", profile);
@@ -88,7 +84,7 @@ class CrashRecoveryIT {
         .until(() -> count(survivorA, "RUNNING") == 0 && count(survivorA, "COMPENSATING") == 0 && count(survivorA, "PENDING") == 0);
     System.out.printf("[measure] all %d sagas ended %d ms after the kill%n", ORDERS, (System.nanoTime() - killedAt) / 1_000_000);
 
-    NodeProcess.Result books = audit("check", survivorA, "--baseline", baseline.toString(),
+    NodeProcess.Result books = OrderLoad.audit("check", survivorA.url(), "--baseline", baseline.toString(),
         "--expect-sagas", sagaIds.toString(), "--quiesce-seconds", "60");
     System.out.println(books.stdout());
     assertThat(books.exitCode()).as(books.stdout() + books.stderr()).isZero();
@@ -106,42 +102,6 @@ class CrashRecoveryIT {
     return node;
   }
 
-  private String adminToken() {
-    NodeProcess.Result minted = NodeProcess.run(Map.of("SAGABUS_JWT_SECRET", SECRET), Duration.ofSeconds(60),
-        "token", "--subject", "crash-test", "--role", "admin");
-    assertThat(minted.exitCode()).as(minted.stderr()).isZero();
-    return minted.stdout().strip();
-  }
-
-  /** Places the orders concurrently; each is accepted (202) and its saga id recorded. */
-  private List<String> placeOrders(NodeProcess gateway) {
-    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    try {
-      List<CompletableFuture<Void>> placed = new ArrayList<>();
-      for (int i = 0; i < ORDERS; i++) {
-        String customer = i % 2 == 0 ? "c-alice" : "c-bob";
-        String body = new JsonObject()
-            .put("customerId", customer)
-            .put("items", new JsonArray().add(new JsonObject().put("sku", "SKU-APPLE").put("qty", 1)))
-            .put("paymentMethod", "card")
-            .put("shippingAddress", new JsonObject().put("street", "1 Main St").put("city", "Springfield").put("country", "US"))
-            .encode();
-        placed.add(CompletableFuture.runAsync(() -> {
-          HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/api/orders"))
-              .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-          assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-          ids.add(new JsonObject(response.body()).getString("sagaId"));
-        }, pool));
-      }
-      CompletableFuture.allOf(placed.toArray(CompletableFuture[]::new)).join();
-    } finally {
-      pool.shutdown();
-    }
-    return List.copyOf(ids);
-  }
-
   private static int count(NodeProcess node, String status) {
     int total = 0;
     String cursor = null;
@@ -157,9 +117,5 @@ class CrashRecoveryIT {
     return total;
   }
 
-  private static NodeProcess.Result audit(String mode, NodeProcess node, String... args) {
-    List<String> command = new ArrayList<>(List.of("audit", mode, "--url", node.url()));
-    command.addAll(List.of(args));
-    return NodeProcess.run(Map.of(), Duration.ofMinutes(3), command.toArray(String[]::new));
-  }
+
 }
