@@ -44,10 +44,11 @@ public final class GatewayLatencyBench {
     HttpClient http = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
     Context context = clientVertx.getOrCreateContext();
     try {
-      openLoop(context, http, baseline, 500, 2);
+      for (RunningNode node : List.of(baseline, local, redis)) {
+        closedLoop(context, http, node, 3);
+      }
       for (RunningNode limiter : List.of(local, redis)) {
         String name = limiter == local ? "local" : "redis";
-        openLoop(context, http, limiter, 500, 2);
         double max = closedLoop(context, http, limiter, 3);
         int halfLoad = (int) (max / 2);
         Histogram base = openLoop(context, http, baseline, halfLoad, seconds);
