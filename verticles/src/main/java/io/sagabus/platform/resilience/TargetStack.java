@@ -19,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The stack for one target, outermost first: bulkhead, circuit breaker, timeout (a deadline for the whole call,
@@ -35,10 +34,7 @@ final class TargetStack {
   private volatile TargetPolicy policy;
   private final Bulkhead bulkhead;
   private final CircuitGuard circuit;
-  private final Recorder latencyMicros = new Recorder(2);
-  private final EnumMap<CallOutcome, LongAdder> outcomes = new EnumMap<>(CallOutcome.class);
   private final EnumMap<CallOutcome, Counter> outcomeCounters = new EnumMap<>(CallOutcome.class);
-  private final LongAdder retries = new LongAdder();
   private final LongAdder slowCalls = new LongAdder();
   private final Counter retryCounter;
   private final Counter rejectionCounter;
@@ -53,7 +49,6 @@ final class TargetStack {
     this.bulkhead = new Bulkhead(policy.bulkhead());
     this.circuit = new CircuitGuard(target, vertx, policy.circuit(), listeners);
     for (CallOutcome outcome : CallOutcome.values()) {
-      outcomes.put(outcome, new LongAdder());
       outcomeCounters.put(outcome, Counter.builder("sagabus_resilience_calls")
           .description("Protected calls by target and outcome")
           .tag("target", target).tag("outcome", outcome.label)
@@ -71,11 +66,11 @@ final class TargetStack {
   <T> Future<T> call(TimedOperation<T> operation) {
     Promise<T> result = Promise.promise();
     Call<T> call = new Call<>(operation, result);
-    switch (bulkhead.enter(call::startOnContext)) {
+    switch (bulkhead.enter(call)) {
       case NOW -> call.start();
       case QUEUED -> { }
       case REJECTED -> {
-        count(CallOutcome.BULKHEAD_FULL);
+        increment(CallOutcome.BULKHEAD_FULL);
         rejectionCounter.increment();
         return Future.failedFuture(new BulkheadFullException(target));
       }
@@ -99,25 +94,25 @@ final class TargetStack {
 
   /** This target's figures now; latency percentiles cover the calls since the previous snapshot. */
   JsonObject snapshot() {
-    Histogram interval = latencyMicros.getIntervalHistogram();
+    Histogram interval = circuit.takeLatencies();
     CircuitGuard.WindowStats window = circuit.windowStats();
     long total = 0;
     JsonObject byOutcome = new JsonObject();
     for (CallOutcome outcome : CallOutcome.values()) {
-      long count = outcomes.get(outcome).sum();
+      long count = total(outcome);
       total += count;
       byOutcome.put(outcome.label, count);
     }
-    long failures = outcomes.get(CallOutcome.FAILURE).sum() + outcomes.get(CallOutcome.TIMEOUT).sum();
+    long failures = total(CallOutcome.FAILURE) + total(CallOutcome.TIMEOUT);
     JsonObject snapshot = new JsonObject()
         .put("target", target)
         .put("state", circuit.state().name())
         .put("calls", total)
         .put("failures", failures)
         .put("slowCalls", slowCalls.sum())
-        .put("bulkheadRejections", outcomes.get(CallOutcome.BULKHEAD_FULL).sum())
-        .put("shortCircuited", outcomes.get(CallOutcome.CIRCUIT_OPEN).sum())
-        .put("retries", retries.sum())
+        .put("bulkheadRejections", total(CallOutcome.BULKHEAD_FULL))
+        .put("shortCircuited", total(CallOutcome.CIRCUIT_OPEN))
+        .put("retries", (long) retryCounter.count())
         .put("outcomes", byOutcome)
         .put("window", new JsonObject()
             .put("calls", window.calls())
@@ -137,9 +132,12 @@ final class TargetStack {
     return snapshot;
   }
 
-  private void count(CallOutcome outcome) {
-    outcomes.get(outcome).increment();
+  private void increment(CallOutcome outcome) {
     outcomeCounters.get(outcome).increment();
+  }
+
+  private long total(CallOutcome outcome) {
+    return (long) outcomeCounters.get(outcome).count();
   }
 
   static boolean isTimeout(Throwable failure) {
@@ -148,7 +146,7 @@ final class TargetStack {
   }
 
   /** One protected call: its permit, deadline and attempts. Completes {@code result} exactly once. */
-  private final class Call<T> implements Handler<AsyncResult<T>> {
+  private final class Call<T> implements Handler<AsyncResult<T>>, Runnable {
 
     private final TimedOperation<T> operation;
     private final Promise<T> result;
@@ -165,7 +163,9 @@ final class TargetStack {
       this.context = Vertx.currentContext();
     }
 
-    void startOnContext() {
+    /** Starts a call that waited in the bulkhead's queue, on the context that made it. */
+    @Override
+    public void run() {
       if (context != null) {
         context.runOnContext(ignored -> start());
       } else {
@@ -177,22 +177,26 @@ final class TargetStack {
       permit = circuit.tryAcquire();
       if (permit == CircuitGuard.Permit.DENIED) {
         bulkhead.exit();
-        count(CallOutcome.CIRCUIT_OPEN);
+        increment(CallOutcome.CIRCUIT_OPEN);
         result.fail(new CircuitOpenException(target));
         return;
       }
       startNanos = clock.nanoTime();
       deadlineNanos = startNanos + callPolicy.timeoutMs() * 1_000_000L;
       attempt = 1;
-      attempt();
+      attempt(callPolicy.timeoutMs());
     }
 
-    void attempt() {
+    void retry() {
       long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000L;
       if (remainingMs <= 0) {
         finish(Future.failedFuture(deadlinePassed()));
         return;
       }
+      attempt(remainingMs);
+    }
+
+    private void attempt(long remainingMs) {
       Future<T> attemptResult;
       try {
         attemptResult = operation.attempt(remainingMs);
@@ -209,9 +213,8 @@ final class TargetStack {
         long delayMs = callPolicy.retry().delayMs(attempt, random.getAsDouble());
         if (clock.nanoTime() + delayMs * 1_000_000L < deadlineNanos) {
           attempt++;
-          retries.increment();
           retryCounter.increment();
-          clock.schedule(delayMs, this::attempt);
+          clock.schedule(delayMs, this::retry);
           return;
         }
       }
@@ -220,7 +223,6 @@ final class TargetStack {
 
     private void finish(AsyncResult<T> outcome) {
       long duration = clock.nanoTime() - startNanos;
-      latencyMicros.recordValue(Math.max(0, duration / 1_000));
       if (duration >= callPolicy.circuit().slowCallDurationMs() * 1_000_000L) {
         slowCalls.increment();
       }
@@ -235,7 +237,7 @@ final class TargetStack {
         kind = CallOutcome.REJECTED;
       }
       circuit.record(permit, duration, kind == CallOutcome.FAILURE || kind == CallOutcome.TIMEOUT);
-      count(kind);
+      increment(kind);
       bulkhead.exit();
       if (kind == CallOutcome.TIMEOUT && !(outcome.cause() instanceof ReplyException)) {
         result.fail(deadlinePassed());

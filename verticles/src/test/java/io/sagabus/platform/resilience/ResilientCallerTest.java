@@ -214,6 +214,42 @@ class ResilientCallerTest {
   }
 
   @Test
+  void bulkheadUnderConcurrentCallers_neverExceedsItsLimit_andStrandsNoQueuedCall() throws Exception {
+    ResilientCaller caller = caller(new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 3).put("maxQueue", 5)));
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    List<Future<String>> calls = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          calls.add(caller.call("payment", remaining -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Promise<String> answer = Promise.promise();
+            vertx.runOnContext(ignored -> {
+              running.decrementAndGet();
+              answer.complete("ok");
+            });
+            return answer.future();
+          }));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(Future::isComplete));
+    assertThat(maxRunning.get()).isLessThanOrEqualTo(3);
+    assertThat(calls).allMatch(call -> call.succeeded() || call.cause() instanceof BulkheadFullException);
+    assertThat(calls.stream().filter(Future::succeeded).count()).isGreaterThanOrEqualTo(3);
+    JsonObject snapshot = caller.snapshot("payment");
+    assertThat(snapshot.getInteger("inFlight")).isZero();
+    assertThat(snapshot.getInteger("queued")).isZero();
+  }
+
+  @Test
   void retryDelays_growExponentially_upToTheCap() {
     ResilientCaller caller = caller(new JsonObject()
         .put("timeoutMs", 60_000)
