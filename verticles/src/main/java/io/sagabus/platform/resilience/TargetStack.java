@@ -184,7 +184,7 @@ final class TargetStack {
       startNanos = clock.nanoTime();
       deadlineNanos = startNanos + callPolicy.timeoutMs() * 1_000_000L;
       attempt = 1;
-      attempt(callPolicy.timeoutMs());
+      attempt(callPolicy.attemptBudgetMs(callPolicy.timeoutMs()));
     }
 
     void retry() {
@@ -193,7 +193,7 @@ final class TargetStack {
         finish(Future.failedFuture(deadlinePassed()));
         return;
       }
-      attempt(remainingMs);
+      attempt(callPolicy.attemptBudgetMs(remainingMs));
     }
 
     private void attempt(long remainingMs) {

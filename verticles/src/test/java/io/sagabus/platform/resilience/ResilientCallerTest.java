@@ -303,6 +303,20 @@ class ResilientCallerTest {
   }
 
   @Test
+  void attemptTimeout_leavesTimeToRetryAnAttemptThatGotNoAnswer() {
+    ResilientCaller caller = ResilientCaller.create(vertx,
+        ResilienceSettings.fromSection(new JsonObject().put("defaults", new JsonObject()
+            .put("timeoutMs", 5_000).put("attemptTimeoutMs", 100)
+            .put("retry", new JsonObject().put("maxAttempts", 3).put("initialDelayMs", 10).put("jitter", 0.0)))),
+        metrics, ResilienceClock.system(vertx), Math::random);
+    Future<String> call = caller.call("payment", () -> attempts.incrementAndGet() == 1
+        ? Promise.<String>promise().future()
+        : Future.succeededFuture("second attempt"));
+    assertThat(call.await()).isEqualTo("second attempt");
+    assertThat(attempts.get()).isEqualTo(2);
+  }
+
+  @Test
   void settingsChangedAtRuntime_applyToTheNextCall_withoutRestart() {
     ResilientCaller caller = caller(new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 1).put("maxQueue", 0)));
     Promise<String> blocking = Promise.promise();
