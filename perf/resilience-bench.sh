@@ -7,17 +7,22 @@
 # variants, round 2: all variants, ...). It reports each variant's median iteration and its best iteration.
 # Interference only ever slows a run down, so "best" is the figure least distorted by neighbours.
 #
+# Then it runs PairedOverheadRun: the same benchmark methods in one JVM, many short rounds with every variant back
+# to back in shuffled order. It reports each variant relative to the bare request in the same round, which is the
+# figure most robust to neighbours.
+#
 # Usage: perf/resilience-bench.sh [--quick] [--rounds N] [extra JMH args...]
-#   --quick      1 round of 1 warmup + 2 iterations of 1 s (a smoke run)
-#   --rounds N   rounds to run (default 3); each round: 2 warmup + 4 measured iterations of 1 s per variant
+#   --quick      1 JMH round of 1 warmup + 2 iterations of 1 s, and 10 paired rounds (a smoke run)
+#   --rounds N   JMH rounds to run (default 3); each round: 2 warmup + 4 measured iterations of 1 s per variant
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=3
+paired_rounds=30
 jmh_args=(-f 1 -wi 2 -w 1s -i 4 -r 1s)
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) rounds=1; jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s); shift ;;
+    --quick) rounds=1; paired_rounds=10; jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s); shift ;;
     --rounds) rounds="$2"; shift 2 ;;
     *) break ;;
   esac
@@ -56,3 +61,6 @@ for name in sorted(samples, key=lambda n: -best[n]):
           f"{best[name]:12.0f} {(best[name] / bare_best - 1) * 100:+7.1f}%")
 print("\nraw results: " + " ".join(sys.argv[1:]))
 PY
+
+echo "== paired run (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+java -Djava.net.preferIPv4Stack=true -Xms512m -Xmx512m -cp "$jar" io.sagabus.perf.PairedOverheadRun "$paired_rounds" 20

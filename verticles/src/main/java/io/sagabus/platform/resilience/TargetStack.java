@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +34,8 @@ final class TargetStack {
   private final ResilienceClock clock;
   private final DoubleSupplier random;
   private volatile TargetPolicy policy;
+  /** Shared, never modified: the options of most first attempts, which get the whole budget. */
+  private volatile DeliveryOptions firstAttemptOptions;
   private final Bulkhead bulkhead;
   private final CircuitGuard circuit;
   private final EnumMap<CallOutcome, Counter> outcomeCounters = new EnumMap<>(CallOutcome.class);
@@ -46,6 +50,7 @@ final class TargetStack {
     this.clock = clock;
     this.random = random;
     this.policy = policy;
+    this.firstAttemptOptions = firstAttemptOptions(policy);
     this.bulkhead = new Bulkhead(policy.bulkhead());
     this.circuit = new CircuitGuard(target, vertx, policy.circuit(), listeners);
     for (CallOutcome outcome : CallOutcome.values()) {
@@ -64,8 +69,16 @@ final class TargetStack {
   }
 
   <T> Future<T> call(TimedOperation<T> operation) {
-    Promise<T> result = Promise.promise();
-    Call<T> call = new Call<>(operation, result);
+    return admit(new Call<>(operation, null, null, null, Promise.promise()));
+  }
+
+  /** An event-bus request whose send timeout is each attempt's budget; {@code options} may be null. */
+  <T> Future<Message<T>> request(String address, Object body, DeliveryOptions options) {
+    return admit(new Call<>(null, address, body, options, Promise.promise()));
+  }
+
+  private <T> Future<T> admit(Call<T> call) {
+    Promise<T> result = call.result;
     switch (bulkhead.enter(call)) {
       case NOW -> call.start();
       case QUEUED -> { }
@@ -78,12 +91,17 @@ final class TargetStack {
     return result.future();
   }
 
+  private static DeliveryOptions firstAttemptOptions(TargetPolicy policy) {
+    return new DeliveryOptions().setSendTimeout(policy.attemptBudgetMs(policy.timeoutMs()));
+  }
+
   CircuitState state() {
     return circuit.state();
   }
 
   void update(TargetPolicy updated) {
     policy = updated;
+    firstAttemptOptions = firstAttemptOptions(updated);
     bulkhead.resize(updated.bulkhead());
     circuit.update(updated.circuit());
   }
@@ -149,7 +167,10 @@ final class TargetStack {
   private final class Call<T> implements Handler<AsyncResult<T>>, Runnable {
 
     private final TimedOperation<T> operation;
-    private final Promise<T> result;
+    private final String address;
+    private final Object body;
+    private final DeliveryOptions options;
+    final Promise<T> result;
     private final TargetPolicy callPolicy = policy;
     private final Context context;
     private CircuitGuard.Permit permit;
@@ -157,8 +178,12 @@ final class TargetStack {
     private long deadlineNanos;
     private int attempt;
 
-    Call(TimedOperation<T> operation, Promise<T> result) {
+    /** Either {@code operation}, or an event-bus request to {@code address}. */
+    Call(TimedOperation<T> operation, String address, Object body, DeliveryOptions options, Promise<T> result) {
       this.operation = operation;
+      this.address = address;
+      this.body = body;
+      this.options = options;
       this.result = result;
       this.context = Vertx.currentContext();
     }
@@ -199,7 +224,7 @@ final class TargetStack {
     private void attempt(long remainingMs) {
       Future<T> attemptResult;
       try {
-        attemptResult = operation.attempt(remainingMs);
+        attemptResult = operation != null ? operation.attempt(remainingMs) : send(remainingMs);
       } catch (RuntimeException e) {
         attemptResult = Future.failedFuture(e);
       }
@@ -244,6 +269,18 @@ final class TargetStack {
       } else {
         result.handle(outcome);
       }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Future<T> send(long remainingMs) {
+      DeliveryOptions delivery;
+      if (options != null) {
+        delivery = new DeliveryOptions(options).setSendTimeout(remainingMs);
+      } else {
+        DeliveryOptions usual = firstAttemptOptions;
+        delivery = usual.getSendTimeout() == remainingMs ? usual : new DeliveryOptions().setSendTimeout(remainingMs);
+      }
+      return (Future<T>) vertx.eventBus().request(address, body, delivery);
     }
 
     private ReplyException deadlinePassed() {
