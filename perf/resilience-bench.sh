@@ -11,6 +11,9 @@
 # to back in shuffled order. It reports each variant relative to the bare request in the same round, which is the
 # figure most robust to neighbours.
 #
+# Other people's JMH runs hold JMH's machine-wide lock; this script ignores it (-Djmh.ignoreLock=true) and relies on
+# the paired figures, rather than fail.
+#
 # Usage: perf/resilience-bench.sh [--quick] [--rounds N] [extra JMH args...]
 #   --quick      1 JMH round of 1 warmup + 2 iterations of 1 s, and 10 paired rounds (a smoke run)
 #   --rounds N   JMH rounds to run (default 3); each round: 2 warmup + 4 measured iterations of 1 s per variant
@@ -39,7 +42,7 @@ files=()
 for round in $(seq 1 "$rounds"); do
   out=perf/results/resilience-$stamp-round$round.json
   echo "== round $round of $rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-  java -Djava.net.preferIPv4Stack=true -jar "$jar" 'io.sagabus.perf.ResilienceBenchmark' "${jmh_args[@]}" \
+  java -Djava.net.preferIPv4Stack=true -Djmh.ignoreLock=true -jar "$jar" 'io.sagabus.perf.ResilienceBenchmark' "${jmh_args[@]}" \
     -rf json -rff "$out" "$@" | grep -E '^(Iteration|Result|# Benchmark:)' || true
   files+=("$out")
 done

@@ -284,7 +284,8 @@ final class TargetStack {
     }
 
     private ReplyException deadlinePassed() {
-      return new ReplyException(ReplyFailure.TIMEOUT, "no answer from '" + target + "' within " + callPolicy.timeoutMs() + " ms");
+      return new ReplyException(ReplyFailure.TIMEOUT, "no answer from '" + target + "' in time (deadline " + callPolicy.timeoutMs()
+          + " ms, " + attempt + (attempt == 1 ? " attempt)" : " attempts)"));
     }
   }
 }
