@@ -139,7 +139,7 @@ class ResilientCallerTest {
   void circuitHalfOpensAfterWaitDuration_andClosesWhenTrialCallsSucceed() {
     ResilientCaller caller = caller(new JsonObject()
         .put("circuit", new JsonObject().put("slidingWindowSize", 2).put("minimumNumberOfCalls", 2)
-            .put("waitDurationInOpenStateMs", 300).put("permittedCallsInHalfOpenState", 2))
+            .put("waitDurationInOpenStateMs", 1_000).put("permittedCallsInHalfOpenState", 2))
         .put("retry", new JsonObject().put("maxAttempts", 1)));
     List<CircuitState> transitions = new CopyOnWriteArrayList<>();
     caller.onStateChange((target, from, to) -> transitions.add(to));
