@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * {@code GET /api/inventory/SKU-APPLE}: one without rate limiting (baseline), one with local buckets, one with
  * Redis buckets. For each limiter: a closed loop finds its maximum throughput, then an open loop at half of it
  * drives the limiter node and the baseline in alternating 0.5 s slices; latency counts from the intended send time
- * (no coordinated omission). The limiter's own decision-latency timer is printed too. Usage: {@code GatewayLatencyBench <redisUrl> <secondsPerPhase>}.
+ * (no coordinated omission). The limiter's own decision-latency timer is printed too. Usage:
+ * {@code GatewayLatencyBench <redisUrl> <secondsPerPhase> [fixed req/s instead of half of max]}.
  */
 public final class GatewayLatencyBench {
 
@@ -52,7 +53,7 @@ public final class GatewayLatencyBench {
       for (RunningNode limiter : List.of(local, redis)) {
         String name = limiter == local ? "local" : "redis";
         double max = closedLoop(context, http, limiter, 3);
-        int halfLoad = (int) (max / 2);
+        int halfLoad = args.length > 2 ? Integer.parseInt(args[2]) : (int) (max / 2);
         // Alternate short slices, so background noise on a shared machine hits both sides alike.
         Histogram base = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         Histogram limited = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
