@@ -47,11 +47,6 @@ public final class BucketPolicy {
     return tokensPerMilli;
   }
 
-  /** How long an untouched bucket takes to fill up from empty; after that it equals a fresh one and may be dropped. */
-  public long fullRefillMillis() {
-    return (long) Math.ceil(burst / tokensPerMilli);
-  }
-
   public JsonObject toJson() {
     return new JsonObject().put("quota", quota).put("windowSeconds", windowSeconds).put("burst", burst);
   }
