@@ -82,9 +82,9 @@ class AdminAuthTest {
 
   @Test
   void everyAdminPath_isGuarded_evenOneNoRouteServes() {
-    assertThat(Http.call("POST", base + "/api/admin/sagas/42/retry", null, "{}").status()).isEqualTo(401);
+    assertThat(Http.call("POST", base + "/api/admin/no-such-action", null, "{}").status()).isEqualTo(401);
     String admin = JwtSecurity.mint(signer, "alice", List.of("admin"), Duration.ofMinutes(5));
-    assertThat(Http.call("POST", base + "/api/admin/sagas/42/retry", admin, "{}").status()).isEqualTo(404);
+    assertThat(Http.call("POST", base + "/api/admin/no-such-action", admin, "{}").status()).isEqualTo(404);
   }
 
   @Test
