@@ -26,9 +26,9 @@ public final class Roles {
   private static final Map<String, Function<NodeContext, Deployable>> FACTORIES = new LinkedHashMap<>();
 
   static {
-    FACTORIES.put("order", node -> new OrderVerticle(node.config().section("order")));
-    FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
-    FACTORIES.put("payment", node -> new PaymentVerticle(node.config().section("payment")));
+    FACTORIES.put("order", OrderVerticle::new);
+    FACTORIES.put("inventory", InventoryVerticle::new);
+    FACTORIES.put("payment", PaymentVerticle::new);
     FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
     FACTORIES.put("saga", SagaVerticle::new);

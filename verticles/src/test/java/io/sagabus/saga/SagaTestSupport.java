@@ -56,6 +56,35 @@ final class SagaTestSupport {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
+  /** Drops every table whose name starts with {@code prefix}: what one test run created. */
+  static void dropTables(String prefix) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
+      TestCluster.await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
+          .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
+          .compose(rows -> {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            rows.forEach(row -> tables.add(row.getString(0)));
+            return tables.isEmpty() ? io.vertx.core.Future.succeededFuture()
+                : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
+          }));
+    } finally {
+      TestCluster.await(vertx.close());
+    }
+  }
+
+  /** Config that puts the saga store and every participant's tables under one run-unique prefix. */
+  static JsonObject postgresNodeConfig(String prefix) {
+    JsonObject tables = new JsonObject().put("tablePrefix", prefix);
+    return new JsonObject()
+        .put("postgres", new JsonObject().put("url", POSTGRES_URL))
+        .put("saga", tables.copy().put("store", "postgres"))
+        .put("order", tables.copy())
+        .put("inventory", tables.copy())
+        .put("payment", tables.copy());
+  }
+
   static Response get(String baseUrl, String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
   }
