@@ -3,7 +3,6 @@ package io.sagabus.perf;
 import io.sagabus.node.NodeLauncher;
 import io.sagabus.node.RunningNode;
 import io.sagabus.platform.config.NodeConfig;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -14,12 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.HdrHistogram.Histogram;
@@ -45,21 +41,21 @@ public final class GatewayLatencyBench {
     RunningNode redis = start("redis", redisUrl);
     Vertx clientVertx = Vertx.vertx();
     HttpClient http = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
-    Context context = clientVertx.getOrCreateContext();
+    HttpLoad load = new HttpLoad(clientVertx.getOrCreateContext());
     try {
       for (RunningNode node : List.of(baseline, local, redis)) {
-        closedLoop(context, http, node, 3);
+        closedLoop(load, http, node, 3);
       }
       for (RunningNode limiter : List.of(local, redis)) {
         String name = limiter == local ? "local" : "redis";
-        double max = closedLoop(context, http, limiter, 3);
+        double max = closedLoop(load, http, limiter, 3);
         int halfLoad = args.length > 2 ? Integer.parseInt(args[2]) : (int) (max / 2);
         // Alternate short slices, so background noise on a shared machine hits both sides alike.
         Histogram base = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         Histogram limited = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         for (int slice = 0; slice < seconds * 2; slice++) {
-          base.add(openLoop(context, http, baseline, halfLoad, 500));
-          limited.add(openLoop(context, http, limiter, halfLoad, 500));
+          base.add(openLoop(load, http, baseline, halfLoad, 500));
+          limited.add(openLoop(load, http, limiter, halfLoad, 500));
         }
         Timer decisions = limiter.context().metrics().find("sagabus.ratelimit.decision.latency").timer();
         double decisionP99 = Double.NaN;
@@ -104,66 +100,18 @@ public final class GatewayLatencyBench {
   }
 
   /** As many requests as CLOSED_LOOP_CONNECTIONS loops can complete; returns requests per second. */
-  private static double closedLoop(Context context, HttpClient http, RunningNode node, int seconds) throws Exception {
+  private static double closedLoop(HttpLoad load, HttpClient http, RunningNode node, int seconds) throws Exception {
     URI target = URI.create(node.httpUrl());
-    AtomicLong done = new AtomicLong();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    List<CompletableFuture<Void>> loops = new ArrayList<>();
-    long start = System.nanoTime();
-    for (int i = 0; i < CLOSED_LOOP_CONNECTIONS; i++) {
-      CompletableFuture<Void> finished = new CompletableFuture<>();
-      loops.add(finished);
-      context.runOnContext(ignored -> closedLoopStep(http, target, deadline, done, finished));
-    }
-    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + 30L, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    return load.closedLoop(CLOSED_LOOP_CONNECTIONS, seconds, () -> get(http, target), status -> true).perSecond();
   }
 
-  private static void closedLoopStep(HttpClient http, URI target, long deadline, AtomicLong done, CompletableFuture<Void> finished) {
-    if (System.nanoTime() > deadline) {
-      finished.complete(null);
-      return;
+  /** {@code rate} requests per second for {@code millis}; each latency runs from when the request was due. */
+  private static Histogram openLoop(HttpLoad load, HttpClient http, RunningNode node, int rate, long millis) throws Exception {
+    HttpLoad.Result result = load.openLoop(rate, millis, () -> get(http, URI.create(node.httpUrl())), status -> status == 200);
+    if (result.failures() > 0) {
+      System.out.printf("WARN %d of %d requests to %s failed or were not 200%n", result.failures(), rate * millis / 1000, node.httpUrl());
     }
-    get(http, target).onComplete(result -> {
-      done.incrementAndGet();
-      closedLoopStep(http, target, deadline, done, finished);
-    });
-  }
-
-  /** {@code rate} requests per second on a fixed schedule; each latency runs from when the request was due. */
-  private static Histogram openLoop(Context context, HttpClient http, RunningNode node, int rate, int millis) throws Exception {
-    URI target = URI.create(node.httpUrl());
-    Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    long total = Math.max(1, (long) rate * millis / 1000);
-    AtomicLong sent = new AtomicLong();
-    AtomicLong answered = new AtomicLong();
-    AtomicLong failures = new AtomicLong();
-    CompletableFuture<Void> finished = new CompletableFuture<>();
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
-    double intervalNanos = 1e9 / rate;
-    context.runOnContext(ignored -> context.owner().setPeriodic(1, id -> {
-      long now = System.nanoTime();
-      while (sent.get() < total && start + (long) (sent.get() * intervalNanos) <= now) {
-        long due = start + (long) (sent.getAndIncrement() * intervalNanos);
-        get(http, target).onComplete(result -> {
-          if (result.failed() || result.result() != 200) {
-            failures.incrementAndGet();
-          }
-          histogram.recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
-          if (answered.incrementAndGet() == total) {
-            finished.complete(null);
-          }
-        });
-      }
-      if (sent.get() >= total) {
-        context.owner().cancelTimer(id);
-      }
-    }));
-    finished.get(millis + 60_000L, TimeUnit.MILLISECONDS);
-    if (failures.get() > 0) {
-      System.out.printf("WARN %d of %d requests to %s failed or were not 200%n", failures.get(), total, node.httpUrl());
-    }
-    return histogram;
+    return result.latencyMicros();
   }
 
   private static io.vertx.core.Future<Integer> get(HttpClient http, URI target) {

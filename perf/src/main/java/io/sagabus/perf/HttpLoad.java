@@ -61,10 +61,10 @@ public final class HttpLoad {
     });
   }
 
-  /** {@code rate} calls per second on a fixed schedule for {@code seconds}. */
-  public <T> Result openLoop(int rate, int seconds, Supplier<Future<T>> call, Predicate<T> success) throws Exception {
+  /** {@code rate} calls per second on a fixed schedule for {@code millis}. */
+  public <T> Result openLoop(int rate, long millis, Supplier<Future<T>> call, Predicate<T> success) throws Exception {
     Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    long total = (long) rate * seconds;
+    long total = Math.max(1, rate * millis / 1000);
     AtomicLong sent = new AtomicLong();
     AtomicLong answered = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -89,7 +89,7 @@ public final class HttpLoad {
         context.owner().cancelTimer(id);
       }
     }));
-    finished.get(seconds + 120L, TimeUnit.SECONDS);
-    return new Result((total - failed.get()) / (double) seconds, histogram, failed.get());
+    finished.get(millis + 120_000L, TimeUnit.MILLISECONDS);
+    return new Result((total - failed.get()) * 1000.0 / millis, histogram, failed.get());
   }
 }

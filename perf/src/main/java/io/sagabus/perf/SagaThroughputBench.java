@@ -72,7 +72,7 @@ public final class SagaThroughputBench {
     load.closedLoop(connections, Math.max(2, seconds / 3), () -> post(http, target), SagaThroughputBench::completed);
     HttpLoad.Result max = load.closedLoop(connections, seconds, () -> post(http, target), SagaThroughputBench::completed);
     int half = Math.max(1, (int) (max.perSecond() / 2));
-    HttpLoad.Result atHalf = load.openLoop(half, seconds, () -> post(http, target), SagaThroughputBench::completed);
+    HttpLoad.Result atHalf = load.openLoop(half, seconds * 1000L, () -> post(http, target), SagaThroughputBench::completed);
     System.out.printf("RESULT %s max=%.0f completed/s (closed loop, %d connections, p50=%.2f p99=%.2f ms, %d failed) | at half load %d/s: p50=%.2f p99=%.2f p99.9=%.2f ms, %d failed%n",
         name, max.perSecond(), connections, max.ms(50), max.ms(99), max.failures(), half, atHalf.ms(50), atHalf.ms(99), atHalf.ms(99.9), atHalf.failures());
   }
@@ -84,7 +84,7 @@ public final class SagaThroughputBench {
     long before = usedHeapAfterGc();
     URI target = URI.create(node.httpUrl() + "/api/orders");
     int rate = 2_000;
-    HttpLoad.Result placed = load.openLoop(rate, IN_FLIGHT_SAGAS / rate, () -> post(http, target), status -> true);
+    HttpLoad.Result placed = load.openLoop(rate, IN_FLIGHT_SAGAS * 1000L / rate, () -> post(http, target), status -> true);
     Thread.sleep(3_000);
     long after = usedHeapAfterGc();
     System.out.printf("RESULT heap per in-flight saga: %.0f bytes (%d sagas held at the shipping step, heap %d -> %d MiB, %d not accepted)%n",
