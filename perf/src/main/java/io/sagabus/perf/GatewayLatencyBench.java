@@ -96,7 +96,7 @@ public final class GatewayLatencyBench {
     if (redisUrl != null) {
       json.put("redis", new JsonObject().put("url", redisUrl));
     }
-    return NodeLauncher.start(NodeConfig.from("bench", json), false).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return NodeLauncher.start(NodeConfig.from("bench", json), false).get(60, TimeUnit.SECONDS);
   }
 
   /** As many requests as CLOSED_LOOP_CONNECTIONS loops can complete; returns requests per second. */

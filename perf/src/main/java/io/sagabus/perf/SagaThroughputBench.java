@@ -122,7 +122,7 @@ public final class SagaThroughputBench {
     if (postgresUrl != null) {
       json.put("postgres", new JsonObject().put("url", postgresUrl).put("poolSize", 16));
     }
-    return NodeLauncher.start(NodeConfig.from("bench", json), false).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return NodeLauncher.start(NodeConfig.from("bench", json), false).get(60, TimeUnit.SECONDS);
   }
 
   private static int freePort() throws Exception {
