@@ -66,4 +66,8 @@ print("\nraw results: " + " ".join(sys.argv[1:]))
 PY
 
 echo "== paired run (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-java -Djava.net.preferIPv4Stack=true -Xms512m -Xmx512m -cp "$jar" io.sagabus.perf.PairedOverheadRun "$paired_rounds" 20
+java -Djava.net.preferIPv4Stack=true -Xms512m -Xmx512m -cp "$jar" io.sagabus.perf.PairedOverheadRun "$paired_rounds" 20 local
+
+echo "== paired run, clustered: the echo answers from a second Hazelcast-clustered Vert.x, as a participant on another node"
+java -Djava.net.preferIPv4Stack=true -Xms512m -Xmx512m -cp "$jar" io.sagabus.perf.PairedOverheadRun "$paired_rounds" 5 clustered 2>&1 \
+  | grep -vE 'HazelcastInstanceFactory|WARNING: Hazelcast|--add-modules'
