@@ -1,17 +1,11 @@
 package io.sagabus.gateway;
 
-import io.sagabus.inventory.contract.InventoryAddresses;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.http.ManagementRoutes;
-import io.sagabus.platform.http.Problems;
-import io.sagabus.platform.http.ReplyProblems;
 import io.sagabus.platform.security.AdminAuth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 
@@ -36,18 +30,11 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/admin/*").handler(AdminAuth.create(vertx, node.config()));
     RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
-    router.get("/api/inventory").handler(ctx -> ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject()));
-    router.get("/api/inventory/:sku").handler(ctx ->
-        ask(ctx, "inventory", InventoryAddresses.STOCK, new JsonObject().put("sku", ctx.pathParam("sku"))));
+    // The admin guard above already covers /api/admin/*, so the saga admin routes need no extra check.
+    SagaApiRoutes.mount(vertx, router, SagaApiRoutes.NO_ADMIN_CHECK);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(node.config().http().port(), node.config().http().host());
-  }
-
-  private void ask(RoutingContext ctx, String service, String address, JsonObject body) {
-    vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(SERVICE_TIMEOUT_MS))
-        .onSuccess(reply -> ctx.json(reply.body()))
-        .onFailure(failure -> Problems.send(ctx, ReplyProblems.from(failure, service)));
   }
 }

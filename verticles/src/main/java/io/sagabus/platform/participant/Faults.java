@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Fault injection per operation, for tests and failure drills: fail the next N calls (a transient 500, nothing is
- * recorded), fail every call, or do the work and answer late (the caller times out although the step happened).
- * Set from the service's config section {@code faults} or at run time on {@code <service>.faults} with
- * {@code {op, failNext?, failAlways?, replyDelayMs?}} or {@code {reset: true}}.
+ * recorded), fail every call, drop calls unanswered without doing anything (the request was lost), or do the work and
+ * answer late (the caller times out although the step happened). Set from the service's config section
+ * {@code faults} or at run time on {@code <service>.faults} with
+ * {@code {op, failNext?, failAlways?, dropAlways?, replyDelayMs?}} or {@code {reset: true}}.
  */
 public final class Faults {
 
@@ -61,6 +62,12 @@ public final class Faults {
       return true;
     }
     return false;
+  }
+
+  /** True when calls of {@code op} are to be lost: no work, no answer. */
+  boolean dropNow(String op) {
+    JsonObject fault = byOperation.get(op);
+    return fault != null && fault.getBoolean("dropAlways", false);
   }
 
   long replyDelayMs(String op) {

@@ -61,6 +61,9 @@ public final class StepLedger {
     if (!validCommand(message, command)) {
       return;
     }
+    if (faults.dropNow(op)) {
+      return;
+    }
     String key = key(command.getString("sagaId"), command.getString("step"));
     Outcome known = outcomes.get(key);
     if (known != null) {
