@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
     ResilienceRoutes.mount(vertx, router);
     // The admin guard above already covers /api/admin/*, so the saga admin routes need no extra check.
     SagaApiRoutes.mount(vertx, router, SagaApiRoutes.NO_ADMIN_CHECK);
+    DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()
         .requestHandler(router)

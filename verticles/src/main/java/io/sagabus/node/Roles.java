@@ -1,6 +1,8 @@
 package io.sagabus.node;
 
 import io.sagabus.circuits.CircuitsVerticle;
+import io.sagabus.dashboard.DashboardVerticle;
+import io.sagabus.dashboard.contract.DashboardAddresses;
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.notification.NotificationVerticle;
@@ -9,6 +11,7 @@ import io.sagabus.payment.PaymentVerticle;
 import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.resilience.ResilientCaller;
 import io.sagabus.ratelimit.RateLimitVerticle;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
@@ -31,9 +34,12 @@ public final class Roles {
     FACTORIES.put("payment", node -> new PaymentVerticle(node.config().section("payment")));
     FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
-    FACTORIES.put("saga", SagaVerticle::new);
+    FACTORIES.put("saga", node -> node.config().section("saga").bool("resilientParticipants", false)
+        ? new SagaVerticle(node, vertx -> new ResilientParticipantClient(vertx, ResilientCaller.forNode(vertx, node)), List.of())
+        : new SagaVerticle(node));
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);
+    FACTORIES.put(DashboardAddresses.ROLE, DashboardVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 
