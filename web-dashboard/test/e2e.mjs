@@ -106,6 +106,15 @@ async function single(page, socketFrames) {
   log('circuit-open-shown', { circuit: circuit.replace(/\s+/g, ' ') });
 
   await page.waitForSelector('.saga[data-saga-status="FAILED"] .step[data-step="charge-payment"][data-step-status="FAILED"]', { timeout: 10000 });
+
+  // Rate limits: a trial-tier key runs out of tokens; the page shows the tier's rejections.
+  const limited = [];
+  for (let i = 0; i < 15; i++) {
+    limited.push((await fetch(`${base}/api/inventory`, { headers: { 'X-API-Key': 'e2e-trial-key' } })).status);
+  }
+  if (!limited.includes(429)) throw new Error(`the trial tier never rejected: ${limited}`);
+  await page.locator('#ratelimits [data-tier="trial"] .tier-total').filter({ hasText: /[1-9][0-9]* rejected/ }).waitFor({ timeout: 10000 });
+  log('rate-limit-rejections-shown', { statuses: limited.join(',') });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: screenshot, fullPage: true });
   log('screenshot', { path: screenshot });
@@ -125,12 +134,13 @@ async function cluster(page) {
   log('cluster-nodes-shown', { names });
   const placed = await Promise.all(Array.from({ length: 6 }, (_, i) => order(i % 2 ? 'c-alice' : 'c-bob')));
   const ids = placed.filter((p) => p.saga.status === 'COMPLETED').map((p) => p.saga.sagaId);
-  if (ids.length !== placed.length) throw new Error(`orders did not complete: ${placed.map((p) => p.status)}`);
+  if (ids.length !== placed.length) throw new Error(`orders did not complete: ${placed.map((p) => `${p.status}:${p.saga.status}:${p.saga.error || ''}`)}`);
   for (const id of ids) {
     await page.locator(`.saga[data-saga-id="${id}"][data-saga-status="COMPLETED"]`).waitFor({ timeout: 10000 });
   }
-  const sagaNodes = await page.locator('.saga .meta').allInnerTexts();
-  log('cluster-sagas-shown', { sagas: ids.length, sampleRows: sagaNodes.length });
+  const sagaNodes = await page.evaluate((sagaIds) => sagaIds.map((id) =>
+    document.querySelector(`.saga[data-saga-id="${id}"] .meta`).textContent.split(' · ')[1]), ids);
+  log('cluster-sagas-shown', { sagas: ids.length, ranOn: [...new Set(sagaNodes)].sort() });
   await page.screenshot({ path: screenshot, fullPage: true });
   log('screenshot', { path: screenshot });
 }
