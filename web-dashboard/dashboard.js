@@ -329,7 +329,7 @@
     }
     return h('div', { class: 'step', 'data-step': step.name, 'data-step-status': step.status, title: step.error || '' },
       h('div', { class: 'name', text: step.name }),
-      h('div', { class: 'meta' }, state(step.status), ' ', meta.join(' · ')),
+      h('div', { class: 'meta' }, step.status === 'UNSEEN' ? state('UNSEEN', 'ran earlier') : state(step.status), ' ', meta.join(' · ')),
       step.error ? h('div', { class: 'err', text: step.error }) : null,
       compEl);
   }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is encoded once per interval and handed to this node's browser sockets as a string, whatever their number.
  *
  * <p>Config section {@code dashboard}: {@code reportIntervalMs} (500), {@code sampleSize} (sagas in a frame, 50),
- * {@code admissionsPerSecond} (new sagas the tap starts following per second, 10), {@code triagePollMs} (how often
+ * {@code admissionsPerSecond} (new sagas the tap starts following per second, 20), {@code triagePollMs} (how often
  * retrying and parked sagas are read from the saga store, 5000; 0 turns it off).
  */
 public final class DashboardVerticle extends VerticleBase {
@@ -74,7 +74,7 @@ public final class DashboardVerticle extends VerticleBase {
     this.reportIntervalMs = config.longValue("reportIntervalMs", 500, 100, 10_000);
     this.sampleSize = config.integer("sampleSize", 50, 1, 500);
     this.triagePollMs = config.longValue("triagePollMs", 5_000, 0, 600_000);
-    int admissionsPerSecond = config.integer("admissionsPerSecond", 10, 1, 1_000);
+    int admissionsPerSecond = config.integer("admissionsPerSecond", 20, 1, 1_000);
     this.tap = new SagaTap(Math.max(1, sampleSize / 2), (int) Math.max(1, admissionsPerSecond * reportIntervalMs / 1000));
   }
 

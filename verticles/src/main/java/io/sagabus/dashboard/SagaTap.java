@@ -156,7 +156,11 @@ final class SagaTap {
       return;
     }
     track.updatedAt = at;
-    StepTrack step = track.steps.computeIfAbsent(stepName, StepTrack::new);
+    StepTrack step = track.steps.get(stepName);
+    if (step == null) {
+      step = new StepTrack(stepName, track.partial ? "UNSEEN" : "PENDING");
+      track.steps.put(stepName, step);
+    }
     switch (to) {
       case "RUNNING" -> step.start(at);
       case "SUCCEEDED", "FAILED", "UNKNOWN", "SKIPPED" -> step.end(to, attempt, error, at);
@@ -234,15 +238,16 @@ final class SagaTap {
   /** One step's forward call (or its compensation, which has the same shape). */
   private static final class StepTrack {
     final String name;
-    String status = "PENDING";
+    String status;
     int attempts;
     long startedAt;
     long endedAt;
     String error;
     StepTrack compensation;
 
-    StepTrack(String name) {
+    StepTrack(String name, String status) {
       this.name = name;
+      this.status = status;
     }
 
     void start(long at) {
@@ -259,7 +264,7 @@ final class SagaTap {
 
     StepTrack compensation() {
       if (compensation == null) {
-        compensation = new StepTrack(name);
+        compensation = new StepTrack(name, "PENDING");
       }
       return compensation;
     }
