@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * The difference is the dashboard's cost, since a real engine publishes these events whether or not anyone listens.
+ * Mode {@code noop-consumer} listens with a handler that does nothing: the floor of any design that hears every event.
  */
 public final class DashboardLoad {
 
@@ -57,6 +58,11 @@ public final class DashboardLoad {
             }))
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
+    }
+    if (mode.equals("noop-consumer")) {
+      // The floor of any design that listens to every event: local delivery (body copy, metrics, dispatch) only.
+      node.vertx().eventBus().<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> message.body())
+          .completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     Publisher publisher = new Publisher(sagasPerSecond);
     node.vertx().deployVerticle(publisher).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
