@@ -34,6 +34,14 @@ async function order(customerId, { qty = 1, country = 'DE', sku = 'SKU-APPLE', a
   return { status: response.status, saga: body };
 }
 
+async function until(condition, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function withBrowser(run) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -88,15 +96,14 @@ async function single(page, socketFrames) {
   log('compensated-sagas-with-timelines', { compensated, failedStepError });
   await page.waitForFunction(() => Number(document.querySelector('.kpi[data-kpi="completed"] .kpi-sub').textContent.replace(/[^0-9]/g, '')) >= 3, null, { timeout: 10000 });
 
-  // Fault injection through the page, with the admin JWT pasted into it.
+  // Admin actions through the page, with the admin JWT pasted into it.
   if (!adminToken) throw new Error('SAGABUS_ADMIN_TOKEN is not set');
   await page.fill('#token', adminToken);
   await page.click('#token-save');
   await page.waitForSelector('#admin-state[data-state="set"]');
-  await page.selectOption('#chaos-service', 'payment');
-  await page.fill('#chaos-failure', '100');
-  await page.click('#chaos-inject');
-  await page.waitForSelector('#faults li[data-fault-service="payment"]', { timeout: 10000 });
+  await triage(page);
+
+  await inject(page, 'payment', { failure: '100' });
   log('fault-injected-through-page', {});
 
   const failing = await Promise.all(Array.from({ length: 8 }, () => order('c-alice')));
@@ -119,11 +126,66 @@ async function single(page, socketFrames) {
   await page.screenshot({ path: screenshot, fullPage: true });
   log('screenshot', { path: screenshot });
 
-  await page.click('#faults li[data-fault-service="payment"] button');
+  await clearFault(page, 'payment');
   await page.waitForSelector('#faults-empty:not([hidden])', { timeout: 10000 });
   log('fault-cleared-through-page', {});
+  const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+  if (domNodes > 6000) throw new Error(`the page holds ${domNodes} elements`);
+  log('dom-bounded', { domNodes });
   if (socketFrames.sent !== 0) throw new Error(`the page wrote ${socketFrames.sent} frames to its socket`);
   log('socket-read-only', { framesSent: socketFrames.sent });
+}
+
+async function inject(page, service, { failure = '0', latency = '0' }) {
+  await page.selectOption('#chaos-service', service);
+  await page.fill('#chaos-failure', failure);
+  await page.fill('#chaos-latency', latency);
+  await page.fill('#chaos-noreply', '0');
+  await page.click('#chaos-inject');
+  await page.waitForSelector(`#faults li[data-fault-service="${service}"]`, { timeout: 10000 });
+}
+
+async function clearFault(page, service) {
+  await page.click(`#faults li[data-fault-service="${service}"] button`);
+  await page.waitForSelector(`#faults li[data-fault-service="${service}"]`, { state: 'detached', timeout: 10000 });
+}
+
+// Two sagas park: their shipment is refused (country XX) while refunds fail. The page lists them under triage; one
+// is retried and compensates, the other is resolved with a reason, both through the page's buttons.
+async function triage(page) {
+  await inject(page, 'shipping', { latency: '1500' });
+  const parking = [order('c-alice', { country: 'XX' }), order('c-bob', { country: 'XX' })];
+  await page.waitForTimeout(500);
+  await inject(page, 'payment', { failure: '100' });
+  const parked = (await Promise.all(parking)).map((p) => p.saga);
+  if (parked.some((saga) => saga.status !== 'COMPENSATION_FAILED')) throw new Error(`sagas did not park: ${parked.map((p) => p.status)}`);
+  await clearFault(page, 'payment');
+  await clearFault(page, 'shipping');
+  for (const saga of parked) {
+    await page.locator(`#triage tr[data-saga-id="${saga.sagaId}"][data-status="COMPENSATION_FAILED"]`).waitFor({ timeout: 15000 });
+  }
+  await page.click('#triage-filters .chip[data-filter="PARKED"]');
+  const row = await page.locator(`#triage tr[data-saga-id="${parked[0].sagaId}"]`).innerText();
+  log('parked-sagas-in-triage', { row: row.replace(/\s+/g, ' ') });
+
+  // The refunds opened the payment circuit; retry once it lets a trial call through.
+  await page.waitForSelector('#circuits tbody tr[data-service="payment"]:not([data-state="OPEN"])', { timeout: 20000 });
+  await page.click(`#triage tr[data-saga-id="${parked[0].sagaId}"] button[data-action="retry"]`);
+  await page.locator(`.saga[data-saga-id="${parked[0].sagaId}"][data-saga-status="FAILED"]`).waitFor({ timeout: 15000 });
+  await page.locator(`.saga[data-saga-id="${parked[0].sagaId}"] .step[data-step="charge-payment"] .comp[data-comp-status="COMPENSATED"]`).waitFor({ timeout: 5000 });
+  log('retried-through-page', { sagaId: parked[0].sagaId });
+
+  await page.click(`#triage tr[data-saga-id="${parked[1].sagaId}"] button[data-action="resolve"]`);
+  await page.fill('#resolve-reason', 'refunded by hand in the PSP console, ticket E2E-1');
+  await page.click('#resolve-confirm');
+  await until(async () => (await (await fetch(`${base}/api/sagas/${parked[1].sagaId}`)).json()).status === 'RESOLVED', 10000);
+  for (const saga of parked) {
+    await page.locator(`#triage tr[data-saga-id="${saga.sagaId}"]`).waitFor({ state: 'detached', timeout: 15000 });
+  }
+  log('resolved-through-page', { sagaId: parked[1].sagaId });
+  await page.click('#triage-filters .chip[data-filter="ALL"]');
+  // Let the payment circuit close again before the next phase counts on a fresh window.
+  await Promise.all(Array.from({ length: 5 }, () => order('c-alice')));
 }
 
 async function cluster(page) {

@@ -223,7 +223,7 @@ public final class DashboardVerticle extends VerticleBase {
       report.getJsonArray("sample", new JsonArray()).forEach(saga -> sample.add((JsonObject) saga));
       report.getJsonArray("triage", new JsonArray()).forEach(item -> {
         JsonObject entry = (JsonObject) item;
-        triage.merge(entry.getString("sagaId"), entry, (a, b) -> a.getLong("updatedAt", 0L) >= b.getLong("updatedAt", 0L) ? a : b);
+        triage.merge(entry.getString("sagaId"), entry, DashboardVerticle::newerTriageEntry);
       });
       JsonObject limits = report.getJsonObject("rateLimits", new JsonObject());
       for (String tier : limits.fieldNames()) {
@@ -260,6 +260,13 @@ public final class DashboardVerticle extends VerticleBase {
         .put("circuits", circuits.toJson(now))
         .put("rateLimits", rateLimits)
         .put("chaos", faults);
+  }
+
+  /** The newer entry wins, but the store's attempt count is exact where events carry none. */
+  private static JsonObject newerTriageEntry(JsonObject a, JsonObject b) {
+    JsonObject newer = a.getLong("updatedAt", 0L) >= b.getLong("updatedAt", 0L) ? a : b;
+    int attempts = Math.max(a.getInteger("attempts", 0), b.getInteger("attempts", 0));
+    return newer.getInteger("attempts", 0) == attempts ? newer : newer.copy().put("attempts", attempts);
   }
 
   // ---- this node's meters, read by name so the dashboard needs no other service's internals ----

@@ -17,12 +17,16 @@ final class TriageViews {
     String step = saga.getString("currentStep");
     if (stuck != null) {
       step = stuck.getString("name");
+      // Attempts of the phase it is stuck in: undoing the step, or doing it.
+      String kind = stuck.getString("status", "").startsWith("COMPENSAT") ? "compensate" : "invoke";
       JsonArray tries = stuck.getJsonArray("attempts", new JsonArray());
-      attempts = tries.size();
-      if (!tries.isEmpty()) {
-        String lastError = tries.getJsonObject(tries.size() - 1).getString("error");
-        if (lastError != null) {
-          error = lastError;
+      for (int i = 0; i < tries.size(); i++) {
+        JsonObject attempt = tries.getJsonObject(i);
+        if (kind.equals(attempt.getString("kind"))) {
+          attempts++;
+        }
+        if (attempt.getString("error") != null) {
+          error = attempt.getString("error");
         }
       }
     }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dashboard end to end, in headless Chromium against a fat-jar node: orders that complete and orders that are
- * compensated appear with their step timelines; a fault injected through the page (with an admin JWT minted by the
- * CLI) opens the payment circuit and the page shows it open; a screenshot lands in {@code target/dashboard.png}.
+ * compensated appear with their step timelines; with an admin JWT minted by the CLI, parked sagas are retried and
+ * resolved from the triage list, and a fault injected through the page opens the payment circuit, which the page
+ * shows open; a trial tier's rejections show; a screenshot lands in {@code target/dashboard.png}.
  */
 class DashboardE2EIT {
 
@@ -76,9 +77,13 @@ class DashboardE2EIT {
         .contains("\"check\":\"completed-sagas-with-timelines\"")
         .contains("\"check\":\"compensated-sagas-with-timelines\"")
         .contains("insufficient funds")
+        .contains("\"check\":\"parked-sagas-in-triage\"")
+        .contains("\"check\":\"retried-through-page\"")
+        .contains("\"check\":\"resolved-through-page\"")
         .contains("\"check\":\"fault-injected-through-page\"")
         .contains("\"check\":\"circuit-open-shown\"")
         .contains("\"check\":\"rate-limit-rejections-shown\"")
+        .contains("\"check\":\"dom-bounded\"")
         .contains("\"check\":\"socket-read-only\",\"ok\":true,\"framesSent\":0")
         .contains("\"result\":\"PASS\"")
         .doesNotContain(token);

@@ -94,4 +94,26 @@ class SagaTapTest {
     assertThat(json.getJsonArray("started").getLong(0)).isEqualTo(100);
     assertThat(series.lastSecond().getLong("started")).isEqualTo(399);
   }
+
+  @Test
+  void parkedSagaFromTheStore_isTriagedAtItsStuckStep_withItsCompensationAttemptsAndLastError() {
+    JsonArray attempts = new JsonArray().add(new JsonObject().put("kind", "invoke").put("attempt", 1).put("outcome", "ok"));
+    for (int i = 1; i <= 5; i++) {
+      attempts.add(new JsonObject().put("kind", "compensate").put("attempt", i).put("outcome", "failed").put("error", "refund refused " + i));
+    }
+    JsonObject view = new JsonObject().put("sagaId", "s9").put("type", "order").put("status", "COMPENSATION_FAILED")
+        .put("retrying", false).put("updatedAt", 5L).put("error", "compensation of charge-payment: refund refused 5")
+        .put("steps", new JsonArray()
+            .add(new JsonObject().put("name", "create-order").put("status", "COMPENSATED").put("attempts", new JsonArray()))
+            .add(new JsonObject().put("name", "charge-payment").put("status", "COMPENSATION_FAILED").put("attempts", attempts))
+            .add(new JsonObject().put("name", "create-shipment").put("status", "FAILED").put("attempts", new JsonArray())));
+
+    JsonObject entry = TriageViews.fromSagaView(view);
+
+    assertThat(entry.getString("status")).isEqualTo("COMPENSATION_FAILED");
+    assertThat(entry.getString("step")).isEqualTo("charge-payment");
+    assertThat(entry.getInteger("attempts")).isEqualTo(5);
+    assertThat(entry.getString("error")).isEqualTo("refund refused 5");
+    assertThat(TriageViews.fromSagaView(view.copy().put("status", "RUNNING").put("retrying", true)).getString("status")).isEqualTo("RETRYING");
+  }
 }
