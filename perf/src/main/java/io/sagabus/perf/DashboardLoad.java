@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * The difference is the dashboard's cost, since a real engine publishes these events whether or not anyone listens.
- * Mode {@code noop-consumer} listens with a handler that does nothing: the floor of any design that hears every event.
+ * Mode {@code noop-consumer} listens with a handler that does nothing, in a verticle of its own: the floor of any
+ * design that hears every event. {@code plain-noop-consumer} does the same on a bare Vert.x without the node's
+ * Micrometer event-bus metrics.
  */
 public final class DashboardLoad {
 
@@ -44,6 +46,10 @@ public final class DashboardLoad {
     NodeConfig config = NodeConfig.from("perf", new JsonObject().put("nodeName", "perf")
         .put("roles", roles).put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("dashboard", new JsonObject().put("triagePollMs", 0)));
+    if (mode.equals("plain-noop-consumer")) {
+      plainVertx(sagasPerSecond, seconds);
+      return;
+    }
     RunningNode node = NodeLauncher.start(config, false).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
 
     AtomicLong framesReceived = new AtomicLong();
@@ -61,8 +67,13 @@ public final class DashboardLoad {
     }
     if (mode.equals("noop-consumer")) {
       // The floor of any design that listens to every event: local delivery (body copy, metrics, dispatch) only.
-      node.vertx().eventBus().<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> message.body())
-          .completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // In a verticle of its own, like the dashboard, so events cross event loops as they do for the dashboard.
+      node.vertx().deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.eventBus().<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> message.body()).completion();
+        }
+      }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     Publisher publisher = new Publisher(sagasPerSecond);
     node.vertx().deployVerticle(publisher).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -86,6 +97,30 @@ public final class DashboardLoad {
         sockets > 0 && dashboard ? frames * 1e9 / wall / sockets : 0.0,
         framesReceived.get() == 0 ? 0 : frameBytes.get() / framesReceived.get());
     node.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.exit(0);
+  }
+
+  /** The same do-nothing listener on a bare Vert.x without the node's Micrometer metrics: what the metrics add. */
+  private static void plainVertx(int sagasPerSecond, int seconds) throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return vertx.eventBus().<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> message.body()).completion();
+      }
+    }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    Publisher publisher = new Publisher(sagasPerSecond);
+    vertx.deployVerticle(publisher).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    Thread.sleep(10_000);
+    long cpuBefore = os.getProcessCpuTime();
+    long wallBefore = System.nanoTime();
+    long sagasBefore = publisher.sagas.get();
+    Thread.sleep(seconds * 1_000L);
+    long wall = System.nanoTime() - wallBefore;
+    long cpu = os.getProcessCpuTime() - cpuBefore;
+    System.out.printf("mode=plain-noop-consumer sagas/s=%.0f cpu=%.1f%% of one core%n",
+        (publisher.sagas.get() - sagasBefore) * 1e9 / wall, 100.0 * cpu / wall);
     System.exit(0);
   }
 

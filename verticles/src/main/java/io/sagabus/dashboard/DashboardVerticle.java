@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +88,11 @@ public final class DashboardVerticle extends VerticleBase {
     node.cluster().onMemberLeft(id -> context.runOnContext(ignored -> refreshNodes()));
     return Future.all(List.of(
             bus.<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> tap.onEvent(message.body())).completion(),
-            bus.<JsonObject>consumer(DashboardAddresses.NODE_REPORT, message -> onNodeReport(message.body())).completion(),
+            bus.<JsonObject>consumer(DashboardAddresses.NODE_REPORT, message -> {
+              if (!node.nodeId().equals(message.body().getString("nodeId"))) {
+                onNodeReport(message.body());
+              }
+            }).completion(),
             bus.<JsonObject>consumer(ResilienceAddresses.CIRCUITS, message -> circuits.onReport(message.body(), System.currentTimeMillis())).completion(),
             bus.<JsonObject>consumer(ChaosAddresses.CHANGED, message -> onFaults(message.body())).completion()))
         .onSuccess(ignored -> {
@@ -111,6 +116,8 @@ public final class DashboardVerticle extends VerticleBase {
         .put("at", now)
         .put("rateLimits", rateLimitTotals(node.metrics()));
     inFlight(node.metrics()).ifPresent(count -> report.put("active", count));
+    // This node's own report goes into its frame at once; other nodes' arrive within one interval.
+    onNodeReport(report);
     vertx.eventBus().publish(DashboardAddresses.NODE_REPORT, report);
     vertx.eventBus().publish(DashboardAddresses.FRAMES, frame(now).encode(), LOCAL_ONLY);
   }
@@ -290,11 +297,11 @@ public final class DashboardVerticle extends VerticleBase {
     return tiers;
   }
 
-  private static java.util.Optional<Long> inFlight(MeterRegistry registry) {
+  private static Optional<Long> inFlight(MeterRegistry registry) {
     Collection<Gauge> gauges = registry.find("sagabus.saga.inflight").gauges();
     if (gauges.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(gauges.stream().mapToLong(gauge -> (long) gauge.value()).sum());
+    return Optional.of(gauges.stream().mapToLong(gauge -> (long) gauge.value()).sum());
   }
 }
