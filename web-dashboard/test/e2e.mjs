@@ -123,6 +123,7 @@ async function single(page, socketFrames) {
   await page.locator('#ratelimits [data-tier="trial"] .tier-total').filter({ hasText: /[1-9][0-9]* rejected/ }).waitFor({ timeout: 10000 });
   log('rate-limit-rejections-shown', { statuses: limited.join(',') });
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForSelector('#toast:not(.show)', { state: 'attached', timeout: 10000 });
   await page.screenshot({ path: screenshot, fullPage: true });
   log('screenshot', { path: screenshot });
 
