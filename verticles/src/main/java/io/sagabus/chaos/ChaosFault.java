@@ -3,11 +3,14 @@ package io.sagabus.chaos;
 import io.sagabus.platform.config.ConfigException;
 import io.sagabus.platform.config.ConfigReader;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
 
 /** The faults injected into one service's messages. */
 record ChaosFault(String service, double failureRate, int failureCode, long latencyMinMs, long latencyMaxMs, double noReplyRate, String partitionNode) {
 
   static final long MAX_LATENCY_MS = 60_000;
+  /** Address prefixes chaos never touches: its own control and the resilience settings and reports. */
+  static final Set<String> CONTROL_PLANE = Set.of("chaos", "resilience");
 
   /** Validates a fault; a bad field throws a ConfigException naming it. */
   static ChaosFault parse(JsonObject json) {
@@ -16,8 +19,8 @@ record ChaosFault(String service, double failureRate, int failureCode, long late
     if (!service.matches("[a-z][a-z0-9-]*")) {
       throw new ConfigException("service", "must be a lower-case service name, got '" + service + "'");
     }
-    if (service.equals("chaos")) {
-      throw new ConfigException("service", "faults cannot be injected into chaos control itself");
+    if (CONTROL_PLANE.contains(service)) {
+      throw new ConfigException("service", "'" + service + "' is control plane; faults there would lock operators out");
     }
     long latencyMin = 0;
     long latencyMax = 0;

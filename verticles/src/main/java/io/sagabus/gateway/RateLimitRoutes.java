@@ -26,11 +26,9 @@ public final class RateLimitRoutes {
           section.longValue("decisionTimeoutMs", 500, 1, 60_000),
           section.string("onBackendFailure", "fail-open").equals("fail-closed")));
     }
-    String secret = node.config().section("security").string("jwtSecret", null);
-    AdminGuard guard = secret == null ? AdminGuard.denyAll() : new JwtAdminGuard(vertx, secret);
-    router.get("/api/admin/ratelimit/rules").handler(ctx -> asAdmin(ctx, guard, () ->
-        forward(vertx, ctx, RateLimitAddresses.RULES_GET, new JsonObject())));
-    router.put("/api/admin/ratelimit/rules").handler(ctx -> asAdmin(ctx, guard, () -> {
+    // Admin routes sit behind AdminAuth, which the gateway mounts on /api/admin/* before these.
+    router.get("/api/admin/ratelimit/rules").handler(ctx -> forward(vertx, ctx, RateLimitAddresses.RULES_GET, new JsonObject()));
+    router.put("/api/admin/ratelimit/rules").handler(ctx -> {
       JsonObject rules;
       try {
         rules = ctx.body().asJsonObject();
@@ -42,29 +40,13 @@ public final class RateLimitRoutes {
         return;
       }
       forward(vertx, ctx, RateLimitAddresses.RULES_PUT, rules);
-    }));
+    });
   }
 
   /** The rate-limit verticle on this node when there is one: no network hop before the decision. */
   private static String decideAddress(NodeContext node) {
     JsonArray roles = node.directory().self().getJsonArray("roles", new JsonArray());
     return roles.contains(RateLimitAddresses.ROLE) ? RateLimitAddresses.decideOn(node.nodeId()) : RateLimitAddresses.DECIDE;
-  }
-
-  private static void asAdmin(RoutingContext ctx, AdminGuard guard, Runnable action) {
-    guard.authorize(ctx).onComplete(result -> {
-      if (result.succeeded()) {
-        action.run();
-      } else if (result.cause() instanceof AdminGuard.Denied denied) {
-        if (denied.status() == 401) {
-          ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        }
-        Problems.send(ctx, denied.status(), denied.status() == 401 ? "unauthorized" : "forbidden",
-            denied.status() == 401 ? "Unauthorized" : "Forbidden", denied.getMessage());
-      } else {
-        ctx.fail(result.cause());
-      }
-    });
   }
 
   private static void forward(Vertx vertx, RoutingContext ctx, String address, JsonObject body) {

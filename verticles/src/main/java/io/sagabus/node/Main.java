@@ -11,7 +11,7 @@ import picocli.CommandLine;
  */
 public final class Main {
 
-  private static final Set<String> SUBCOMMANDS = Set.of("run", "send", "publish", "token", "help");
+  private static final Set<String> SUBCOMMANDS = Set.of("run", "send", "publish", "token", "audit", "help");
 
   private Main() {}
 
@@ -20,7 +20,7 @@ public final class Main {
   }
 
   static int execute(String[] args) {
-    boolean client = args.length > 0 && (args[0].equals("send") || args[0].equals("publish") || args[0].equals("token"));
+    boolean client = args.length > 0 && (args[0].equals("send") || args[0].equals("publish") || args[0].equals("token") || args[0].equals("audit"));
     // Before the first logger exists: a client's stdout carries only its reply, so its logs go to stderr, errors only.
     System.setProperty("sagabus.log.target", client ? "System.err" : "System.out");
     System.setProperty("sagabus.log.level", client ? "ERROR" : "INFO");
@@ -37,6 +37,7 @@ public final class Main {
     line.addSubcommand("send", new SendCommand());
     line.addSubcommand("publish", new PublishCommand());
     line.addSubcommand("token", new TokenCommand());
+    line.addSubcommand("audit", new AuditCommand());
     line.addSubcommand("help", new CommandLine.HelpCommand());
     return line;
   }

@@ -26,6 +26,9 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +40,11 @@ public final class NodeLauncher {
 
   private NodeLauncher() {}
 
-  public static Future<RunningNode> start(NodeConfig config, boolean clustered) {
+  /**
+   * Starts a node. A node that fails to start closes its Vert.x and fails with the cause. Completion is reported on a
+   * pool thread: the Vert.x of a node that failed is closed, and its event loops can report nothing.
+   */
+  public static CompletableFuture<RunningNode> start(NodeConfig config, boolean clustered) {
     List<String> roles = Roles.resolve(config.roles());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(registry);
@@ -55,12 +62,18 @@ public final class NodeLauncher {
     } else {
       vertxFuture = Future.succeededFuture(builder.build());
     }
-    return vertxFuture.compose(vertx -> {
+    return vertxFuture.toCompletionStage().toCompletableFuture().thenComposeAsync(vertx -> {
       ClusterView cluster = clustered
           ? ClusterView.clustered(((VertxInternal) vertx).clusterManager())
           : ClusterView.standalone(UUID.randomUUID().toString());
       tagLogsWith(config.nodeName(), cluster.nodeId());
-      return deploy(vertx, config, cluster, registry, roles).recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+      return deploy(vertx, config, cluster, registry, roles).toCompletionStage()
+          .handleAsync((node, failure) -> failure == null
+              ? CompletableFuture.completedFuture(node)
+              : vertx.close().toCompletionStage().<RunningNode>handle((closed, ignored) -> {
+                throw failure instanceof CompletionException ? (CompletionException) failure : new CompletionException(failure);
+              }))
+          .thenCompose(Function.identity());
     });
   }
 

@@ -11,7 +11,6 @@ import io.sagabus.payment.PaymentVerticle;
 import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
-import io.sagabus.platform.resilience.ResilientCaller;
 import io.sagabus.ratelimit.RateLimitVerticle;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
@@ -29,14 +28,12 @@ public final class Roles {
   private static final Map<String, Function<NodeContext, Deployable>> FACTORIES = new LinkedHashMap<>();
 
   static {
-    FACTORIES.put("order", node -> new OrderVerticle(node.config().section("order")));
-    FACTORIES.put("inventory", node -> new InventoryVerticle(node.config().section("inventory")));
-    FACTORIES.put("payment", node -> new PaymentVerticle(node.config().section("payment")));
+    FACTORIES.put("order", OrderVerticle::new);
+    FACTORIES.put("inventory", InventoryVerticle::new);
+    FACTORIES.put("payment", PaymentVerticle::new);
     FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
-    FACTORIES.put("saga", node -> node.config().section("saga").bool("resilientParticipants", false)
-        ? new SagaVerticle(node, vertx -> new ResilientParticipantClient(vertx, ResilientCaller.forNode(vertx, node)), List.of())
-        : new SagaVerticle(node));
+    FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);
     FACTORIES.put(DashboardAddresses.ROLE, DashboardVerticle::new);

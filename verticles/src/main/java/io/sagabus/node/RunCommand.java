@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
     Logger log = LoggerFactory.getLogger(RunCommand.class);
     RunningNode node;
     try {
-      node = NodeLauncher.start(config, cluster).toCompletionStage().toCompletableFuture().get();
+      node = NodeLauncher.start(config, cluster).get();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ConfigException configException) {

@@ -1,11 +1,11 @@
 package io.sagabus.ratelimit;
 
+import io.sagabus.platform.eventbus.FailureCodes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.sagabus.platform.eventbus.FailureCodes;
 import java.util.function.Supplier;
 
 /**

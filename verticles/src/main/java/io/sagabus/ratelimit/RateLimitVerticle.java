@@ -84,7 +84,7 @@ public final class RateLimitVerticle extends VerticleBase {
       throw new ConfigException("ratelimit.backend", "is redis but no redis.url is configured (SAGABUS_REDIS_URL)");
     }
     if (redis != null && !settings.backend().equals("local")) {
-      redisBuckets = new RedisBuckets(redis, settings.redisKeyPrefix(), null, settings.redisTimeoutMillis());
+      redisBuckets = new RedisBuckets(vertx, redis, settings.redisKeyPrefix(), null, settings.redisTimeoutMillis());
       failover = new FailoverBackend(redisBuckets, clusterOwned, settings.outagePolicy(), settings.redisProbeMillis(), clock, outageMetrics());
       backend = failover;
     }

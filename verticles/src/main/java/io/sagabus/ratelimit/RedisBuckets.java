@@ -1,6 +1,8 @@
 package io.sagabus.ratelimit;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -9,13 +11,16 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
  * Buckets in Redis, one atomic Lua script per decision. All commands go over one held connection, so concurrent
- * decisions are pipelined by the connection rather than waiting for each other's round trip. A broken connection
+ * decisions are pipelined by the connection rather than waiting for each other's round trip. Not thread-safe: one
+ * verticle's event loop uses an instance. A broken connection
  * is dropped and the next decision reconnects, so the backend heals by itself when Redis returns.
  */
 public final class RedisBuckets implements RateLimitBackend {
@@ -59,17 +64,23 @@ public final class RedisBuckets implements RateLimitBackend {
   private final Redis client;
   private final String keyPrefix;
   private final LongSupplier clockOrNull;
-  private final long timeoutMillis;
+  private final long timeoutNanos;
+  private final Vertx vertx;
+  private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private Future<RedisConnection> connection;
+  private long watchdog = -1;
+
+  private record Pending(Promise<Response> reply, long deadline) {}
 
   /**
    * @param clockOrNull null to use Redis server time (production); a clock only for deterministic tests
    */
-  public RedisBuckets(Redis client, String keyPrefix, LongSupplier clockOrNull, long timeoutMillis) {
+  public RedisBuckets(Vertx vertx, Redis client, String keyPrefix, LongSupplier clockOrNull, long timeoutMillis) {
+    this.vertx = vertx;
     this.client = client;
     this.keyPrefix = keyPrefix;
     this.clockOrNull = clockOrNull;
-    this.timeoutMillis = timeoutMillis;
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
   }
 
   @Override
@@ -77,15 +88,54 @@ public final class RedisBuckets implements RateLimitBackend {
     String now = clockOrNull == null ? "-1" : Long.toString(clockOrNull.getAsLong());
     String redisKey = keyPrefix + key;
     String rate = Double.toString(policy.tokensPerMilli());
-    return connection()
+    Promise<Response> reply = Promise.promise();
+    inFlight.addLast(new Pending(reply, System.nanoTime() + timeoutNanos));
+    startWatchdog();
+    connection()
         .compose(conn -> conn.send(Request.cmd(Command.EVALSHA).arg(SCRIPT_SHA).arg(1).arg(redisKey)
                 .arg(policy.burst()).arg(rate).arg(cost).arg(now))
             .recover(failure -> isNoScript(failure)
                 ? conn.send(Request.cmd(Command.EVAL).arg(SCRIPT).arg(1).arg(redisKey).arg(policy.burst()).arg(rate).arg(cost).arg(now))
                 : Future.failedFuture(failure)))
-        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            reply.tryComplete(result.result());
+          } else {
+            reply.tryFail(result.cause());
+          }
+          while (!inFlight.isEmpty() && inFlight.peekFirst().reply.future().isComplete()) {
+            inFlight.pollFirst();
+          }
+        });
+    return reply.future()
         .onFailure(failure -> dropConnection())
-        .map(reply -> decision(reply, policy, cost));
+        .map(response -> decision(response, policy, cost));
+  }
+
+  /**
+   * One timer for all requests instead of one each: replies on a pipelined connection come back in order, so
+   * the oldest pending request is the only one that can be overdue first.
+   */
+  private void startWatchdog() {
+    if (watchdog < 0) {
+      long period = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 4);
+      watchdog = vertx.setPeriodic(period, id -> expireOverdue());
+    }
+  }
+
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    while (!inFlight.isEmpty()) {
+      Pending oldest = inFlight.peekFirst();
+      if (oldest.reply.future().isComplete()) {
+        inFlight.pollFirst();
+      } else if (now - oldest.deadline >= 0) {
+        inFlight.pollFirst();
+        oldest.reply.tryFail(new TimeoutException("no reply from Redis within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+      } else {
+        break;
+      }
+    }
   }
 
   @Override
@@ -94,6 +144,10 @@ public final class RedisBuckets implements RateLimitBackend {
   }
 
   public Future<Void> close() {
+    if (watchdog >= 0) {
+      vertx.cancelTimer(watchdog);
+      watchdog = -1;
+    }
     Future<RedisConnection> held = connection;
     connection = null;
     return held == null ? Future.succeededFuture() : held.compose(RedisConnection::close).recover(ignored -> Future.succeededFuture());

@@ -37,8 +37,4 @@ public final class TokenBucket {
   public boolean idleSince(BucketPolicy policy, long nowMillis) {
     return tokens + (nowMillis - lastMillis) * policy.tokensPerMilli() >= policy.burst();
   }
-
-  public long lastMillis() {
-    return lastMillis;
-  }
 }

@@ -12,4 +12,23 @@ import java.time.Duration;
 public interface ParticipantClient {
 
   Future<JsonObject> call(String address, JsonObject command, Duration timeout);
+
+  /** Whether {@code failure} means the call was refused unattempted because the participant's circuit is open. */
+  default boolean refusedByOpenCircuit(Throwable failure) {
+    return false;
+  }
+
+  /**
+   * Completes when calls to the participant behind {@code address} are worth trying again (its circuit left the
+   * open state), or after {@code maxWait}, whichever comes first. Never fails.
+   */
+  default Future<Void> whenAvailable(String address, Duration maxWait) {
+    return Future.succeededFuture();
+  }
+
+  /** The service an address belongs to: {@code payment.charge} belongs to {@code payment}. */
+  static String serviceOf(String address) {
+    int dot = address.indexOf('.');
+    return dot < 0 ? address : address.substring(0, dot);
+  }
 }

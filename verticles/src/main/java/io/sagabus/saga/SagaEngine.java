@@ -1,5 +1,6 @@
 package io.sagabus.saga;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.saga.SagaInstance.StepRecord;
@@ -11,11 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,8 @@ public final class SagaEngine {
   private final SagaMetrics metrics;
   private final Map<String, SagaInstance> running = new HashMap<>();
   private final Map<String, List<Promise<SagaInstance>>> waiters = new HashMap<>();
+  private final Set<String> waitingForCircuit = new HashSet<>();
+  private Duration maxPark = Duration.ofSeconds(60);
 
   /** A request the engine refuses, with a {@link FailureCodes} code. */
   public static final class SagaRequestException extends RuntimeException {
@@ -68,6 +74,14 @@ public final class SagaEngine {
     definitions.forEach(definition -> this.definitions.put(definition.type(), definition));
     this.nodeId = nodeId;
     this.metrics = new SagaMetrics(registry, running::size);
+    Gauge.builder("sagabus.saga.parked", waitingForCircuit::size)
+        .description("Sagas this node holds while a participant's circuit is open").register(registry);
+  }
+
+  /** How long a saga may wait for a participant's open circuit before the wait ends by compensating. */
+  public SagaEngine maxPark(Duration maxPark) {
+    this.maxPark = maxPark;
+    return this;
   }
 
   public int inFlight() {
@@ -220,7 +234,12 @@ public final class SagaEngine {
       if (!stillMine(saga)) {
         return;
       }
+      if (result.failed() && participants.refusedByOpenCircuit(result.cause())) {
+        waitForCircuit(saga, step, record, attempt, roundAttempt, result.cause());
+        return;
+      }
       recordAttempt(saga, record, "invoke", attempt, started, result.succeeded() ? null : result.cause());
+      stopWaiting(saga);
       if (result.succeeded()) {
         JsonObject reply = result.result() == null ? new JsonObject() : result.result();
         record.result = reply;
@@ -241,19 +260,59 @@ public final class SagaEngine {
         }));
         return;
       }
-      saga.retrying = false;
-      String error = step.name() + ": " + describe(failure);
-      if (!step.critical()) {
-        saga.nextStep++;
-        setStep(saga, record, StepStatus.SKIPPED, attempt, error);
-        persist(saga).onSuccess(ignored -> forward(saga));
-        return;
-      }
-      setStep(saga, record, outcomeUnknown(record) ? StepStatus.UNKNOWN : StepStatus.FAILED, attempt, error);
-      saga.error = error;
-      transition(saga, SagaStatus.COMPENSATING, error);
-      persist(saga).onSuccess(ignored -> compensate(saga));
+      failStep(saga, step, record, attempt, failure);
     });
+  }
+
+  /**
+   * A call refused by an open circuit never reached the participant: it is not an attempt and spends no retry. The
+   * saga waits, recorded as parked, until the circuit lets calls through again, or until {@code maxPark} ends the
+   * wait as a failure of the step.
+   */
+  private void waitForCircuit(SagaInstance saga, StepDefinition step, StepRecord record, int attempt, int roundAttempt, Throwable refusal) {
+    long now = System.currentTimeMillis();
+    boolean newlyParked = saga.waitingFor == null;
+    if (newlyParked) {
+      saga.waitingFor = ParticipantClient.serviceOf(step.address());
+      saga.waitingSince = now;
+      waitingForCircuit.add(saga.id());
+      publish(saga, "step", record.status.name(), record.status.name(), record.name, attempt, "waiting for " + saga.waitingFor);
+    }
+    long remainingMs = saga.waitingSince + maxPark.toMillis() - now;
+    if (remainingMs <= 0) {
+      String waitedFor = saga.waitingFor;
+      recordAttempt(saga, record, "invoke", attempt, now, refusal);
+      stopWaiting(saga);
+      failStep(saga, step, record, attempt, new IllegalStateException("gave up waiting for " + waitedFor + " after " + maxPark.toMillis() + " ms"));
+      return;
+    }
+    Future<Void> stored = newlyParked ? persist(saga) : Future.succeededFuture();
+    stored.onSuccess(ignored -> participants.whenAvailable(step.address(), Duration.ofMillis(remainingMs)).onComplete(ready -> {
+      if (stillMine(saga)) {
+        invoke(saga, step, record, attempt, roundAttempt);
+      }
+    }));
+  }
+
+  private void stopWaiting(SagaInstance saga) {
+    saga.waitingFor = null;
+    waitingForCircuit.remove(saga.id());
+  }
+
+  /** The step failed for good: skip it when it is not critical, otherwise compensate the saga. */
+  private void failStep(SagaInstance saga, StepDefinition step, StepRecord record, int attempt, Throwable failure) {
+    saga.retrying = false;
+    String error = step.name() + ": " + describe(failure);
+    if (!step.critical()) {
+      saga.nextStep++;
+      setStep(saga, record, StepStatus.SKIPPED, attempt, error);
+      persist(saga).onSuccess(ignored -> forward(saga));
+      return;
+    }
+    setStep(saga, record, outcomeUnknown(record) ? StepStatus.UNKNOWN : StepStatus.FAILED, attempt, error);
+    saga.error = error;
+    transition(saga, SagaStatus.COMPENSATING, error);
+    persist(saga).onSuccess(ignored -> compensate(saga));
   }
 
   /** Any call that timed out or got lost may have done the work without telling us. */

@@ -68,6 +68,9 @@ public final class SagaInstance {
   final JsonObject data;
   int nextStep;
   boolean retrying;
+  /** The service whose open circuit this saga waits for, without spending retries; null when not waiting. */
+  String waitingFor;
+  long waitingSince;
   final long createdAt;
   long updatedAt;
   String error;
@@ -146,6 +149,11 @@ public final class SagaInstance {
     return steps.stream().filter(step -> step.name.equals(name)).findFirst().orElse(null);
   }
 
+  /** Parked: waiting for a person (compensation failed) or for a participant's circuit to close. */
+  public boolean parked() {
+    return status == SagaStatus.COMPENSATION_FAILED || (waitingFor != null && status.active());
+  }
+
   /** Whether this saga matches a list filter: a status name, {@code retrying} or {@code parked}. */
   public boolean matches(String filter) {
     if (filter == null) {
@@ -153,7 +161,7 @@ public final class SagaInstance {
     }
     return switch (filter) {
       case "retrying" -> retrying();
-      case "parked" -> status == SagaStatus.COMPENSATION_FAILED;
+      case "parked" -> parked();
       default -> status.name().equalsIgnoreCase(filter);
     };
   }
@@ -169,7 +177,7 @@ public final class SagaInstance {
         .put("nextStep", nextStep)
         .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)
         .put("retrying", retrying())
-        .put("parked", status == SagaStatus.COMPENSATION_FAILED)
+        .put("parked", parked())
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt)
         .put("owner", owner)
@@ -181,6 +189,9 @@ public final class SagaInstance {
     }
     if (resolution != null) {
       json.put("resolution", resolution);
+    }
+    if (waitingFor != null) {
+      json.put("waitingFor", waitingFor).put("waitingSince", waitingSince).put("parkedReason", "waiting for " + waitingFor);
     }
     if (idempotencyKey != null) {
       json.put("idempotencyKey", idempotencyKey).put("requestHash", requestHash);
@@ -199,6 +210,8 @@ public final class SagaInstance {
     saga.version = json.getLong("version", 0L);
     saga.error = json.getString("error");
     saga.resolution = json.getJsonObject("resolution");
+    saga.waitingFor = json.getString("waitingFor");
+    saga.waitingSince = json.getLong("waitingSince", 0L);
     json.getJsonArray("steps").forEach(step -> saga.steps.add(StepRecord.fromJson((JsonObject) step)));
     saga.transitions.addAll(json.getJsonArray("transitions", new JsonArray()));
     return saga;

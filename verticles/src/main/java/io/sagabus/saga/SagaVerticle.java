@@ -3,6 +3,7 @@ package io.sagabus.saga;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigException;
 import io.sagabus.platform.config.ConfigReader;
+import io.sagabus.platform.resilience.ResilientCaller;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.saga.contract.SagaAddresses;
 import io.sagabus.saga.contract.SagaStatus;
@@ -42,11 +43,12 @@ public final class SagaVerticle extends VerticleBase {
   private SagaEngine engine;
   private long leaseMs;
 
+  /** Calls participants through the node's resilience stack and parks sagas while a participant's circuit is open. */
   public SagaVerticle(NodeContext node) {
-    this(node, EventBusParticipantClient::new, List.of());
+    this(node, vertx -> new ResilientParticipantClient(vertx, ResilientCaller.forNode(vertx, node)), List.of());
   }
 
-  /** With another way to call participants (a resilience stack) and saga types beyond the order saga. */
+  /** With another way to call participants and saga types beyond the order saga. */
   public SagaVerticle(NodeContext node, Function<Vertx, ParticipantClient> participantClient, List<SagaDefinition> extraDefinitions) {
     this.node = node;
     this.config = node.config().section("saga");
@@ -70,7 +72,8 @@ public final class SagaVerticle extends VerticleBase {
             Duration.ofMillis(compensationRetry.longValue("maxBackoffMs", 2_000, 1, 600_000))).retryOn(failure -> true));
     List<SagaDefinition> definitions = new ArrayList<>(List.of(order));
     definitions.addAll(extraDefinitions);
-    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics());
+    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics())
+        .maxPark(Duration.ofMillis(config.longValue("maxParkMs", 60_000, 0, 86_400_000)));
     Context context = vertx.getOrCreateContext();
     node.cluster().onMemberLeft(nodeId -> context.runOnContext(ignored -> adopt(nodeId, "left the cluster")));
     var bus = vertx.eventBus();

@@ -166,11 +166,14 @@ class ChaosClusterTest {
       onGateway.request("inventory", InventoryAddresses.STOCK, new JsonObject()).await();
       onInventory.request("inventory", InventoryAddresses.STOCK, new JsonObject()).await();
     }
+    long gatewayCalls = onGateway.snapshot("inventory").getLong("calls");
+    long inventoryCalls = onInventory.snapshot("inventory").getLong("calls");
     await().atMost(Duration.ofSeconds(10)).until(() -> {
       JsonObject view = Http.call("GET", base + "/api/circuits", null, null).json();
       JsonObject service = view.getJsonObject("services").getJsonObject("inventory");
-      return service != null && service.getJsonObject("nodes").containsKey(gatewayNode.nodeId())
-          && service.getJsonObject("nodes").containsKey(inventoryNode.nodeId());
+      return service != null
+          && service.getJsonObject("nodes").getJsonObject(gatewayNode.nodeId(), new JsonObject()).getLong("calls", 0L) >= gatewayCalls
+          && service.getJsonObject("nodes").getJsonObject(inventoryNode.nodeId(), new JsonObject()).getLong("calls", 0L) >= inventoryCalls;
     });
     JsonObject view = Http.call("GET", base + "/api/circuits", null, null).json();
     JsonObject service = view.getJsonObject("services").getJsonObject("inventory");
@@ -179,6 +182,34 @@ class ChaosClusterTest {
     assertThat(circuit.getLong("calls")).isGreaterThanOrEqualTo(3);
     assertThat(circuit.fieldNames()).contains("failures", "failureRate", "slowCalls", "p50Ms", "p99Ms", "bulkheadRejections", "state");
     assertThat(view.getJsonObject("nodes").fieldNames()).contains(gatewayNode.nodeId(), inventoryNode.nodeId());
+  }
+
+  @Test
+  void injectedFailures_openTheCallersCircuit_visibleInViewAndMetrics_andItClosesAfterClear() {
+    String section = "{\"targets\":{\"inventory\":{\"retry\":{\"maxAttempts\":1},\"circuit\":{\"slidingWindowSize\":4,"
+        + "\"minimumNumberOfCalls\":4,\"waitDurationInOpenStateMs\":500,\"permittedCallsInHalfOpenState\":1}}}}";
+    assertThat(Http.call("PUT", base + "/api/admin/resilience", adminToken, section).status()).isEqualTo(200);
+    ResilientCaller caller = ResilientCaller.forNode(gatewayNode.vertx(), gatewayNode.context());
+    await().atMost(Duration.ofSeconds(10)).until(() -> caller.settings().policyFor("inventory").circuit().slidingWindowSize() == 4);
+    try {
+      setFault("{\"service\":\"inventory\",\"failureRate\":1.0}", "failure");
+      for (int i = 0; i < 4; i++) {
+        failureOf(caller.request("inventory", InventoryAddresses.STOCK, new JsonObject()));
+      }
+      assertThat(caller.isOpen("inventory")).isTrue();
+      assertThat(gatewayNode.context().metrics().get("sagabus_circuit_state").tag("target", "inventory").gauge().value()).isEqualTo(1.0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "OPEN".equals(Http.call("GET", base + "/api/circuits", null, null).json()
+          .getJsonObject("services").getJsonObject("inventory", new JsonObject()).getString("state")));
+
+      assertThat(Http.call("DELETE", base + "/api/admin/chaos/inventory", adminToken, null).status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> activeFaults(inventoryNode, "failure") == 0
+          && !caller.isOpen("inventory"));
+      assertThat(caller.request("inventory", InventoryAddresses.STOCK, new JsonObject()).await().body()).isNotNull();
+      assertThat(caller.circuitState("inventory").name()).isEqualTo("CLOSED");
+    } finally {
+      assertThat(Http.call("PUT", base + "/api/admin/resilience", adminToken, "{}").status()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> caller.settings().policyFor("inventory").circuit().slidingWindowSize() == 100);
+    }
   }
 
   @Test

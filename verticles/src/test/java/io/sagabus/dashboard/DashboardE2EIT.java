@@ -39,8 +39,7 @@ class DashboardE2EIT {
     }
     config.put("nodeName", "e2e-node").put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("security", new JsonObject().put("jwtSecret", SECRET))
-        // Participant calls go through the circuits, so injected payment failures open the payment circuit.
-        .put("saga", new JsonObject().put("resilientParticipants", true).put("stepTimeoutMs", 2_000));
+        .put("saga", new JsonObject().put("stepTimeoutMs", 2_000));
     config.getJsonObject("ratelimit").put("enabled", true)
         .put("tiers", new JsonObject()
             .put("free", new JsonObject().put("quota", 60_000).put("windowSeconds", 60).put("burst", 5_000))

@@ -18,7 +18,7 @@ class RedisBucketsContractTest extends RateLimitBackendContract {
   @Override
   protected RateLimitBackend create(Vertx vertx, AtomicLong now) {
     client = Redis.createClient(vertx, REDIS_URL);
-    return new RedisBuckets(client, "sagabus-test:", now::get, 2_000);
+    return new RedisBuckets(vertx, client, "sagabus-test:", now::get, 2_000);
   }
 
   @Test
@@ -30,7 +30,7 @@ class RedisBucketsContractTest extends RateLimitBackendContract {
 
   @Test
   void serverTime_isUsedWhenNoClockIsInjected() {
-    RedisBuckets serverClock = new RedisBuckets(client, "sagabus-test:", null, 2_000);
+    RedisBuckets serverClock = new RedisBuckets(vertx, client, "sagabus-test:", null, 2_000);
     BucketPolicy slow = new BucketPolicy("slow", 1, 3_600, 2);
     String key = key("server-time");
     assertThat(onContext(() -> serverClock.take(key, slow, 1)).allowed()).isTrue();

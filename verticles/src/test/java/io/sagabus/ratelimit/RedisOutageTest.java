@@ -75,6 +75,26 @@ class RedisOutageTest {
     assertThat(redis.exists(PREFIX + "t:k:key-after")).isTrue();
   }
 
+  @Test
+  void hungRedis_isGivenUpOnAfterTheTimeoutAndTheFallbackDecides() {
+    redis.start();
+    node = startNode("fail-open");
+    assertThat(get("/api/inventory", "key-before").statusCode()).isEqualTo(200);
+
+    redis.freeze();
+    HttpResponse<String> duringHang = get("/api/inventory", "key-during");
+    assertThat(duringHang.statusCode()).isEqualTo(200);
+    assertThat(duringHang.headers().firstValue("RateLimit"))
+        .as("the 300 ms Redis timeout handed the decision to the fallback; a gateway timeout (5 s) would pass it without headers")
+        .isPresent();
+
+    redis.thaw();
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      assertThat(get("/api/inventory", "key-after").statusCode()).isEqualTo(200);
+      assertThat(redis.exists(PREFIX + "t:k:key-after")).isTrue();
+    });
+  }
+
   private RunningNode startNode(String outagePolicy) {
     JsonObject config = new TestCluster().nodeConfig(new JsonObject()
         .put("roles", new JsonArray().add("inventory").add("ratelimit").add("gateway"))
@@ -83,6 +103,7 @@ class RedisOutageTest {
             .put("enabled", true)
             .put("backend", "redis")
             .put("onBackendFailure", outagePolicy)
+            .put("decisionTimeoutMs", 5_000)
             .put("redis", new JsonObject().put("timeoutMs", 300).put("probeIntervalMs", 200))
             .put("tiers", new JsonObject().put("free", new JsonObject().put("quota", 1).put("windowSeconds", 3600).put("burst", 3)))
             .put("apiKeys", new JsonObject().put("key-before", "free").put("key-during", "free").put("key-after", "free"))));

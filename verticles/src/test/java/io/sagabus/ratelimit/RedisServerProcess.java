@@ -45,6 +45,7 @@ final class RedisServerProcess implements AutoCloseable {
 
   void stop() {
     if (process != null) {
+      thaw();
       process.destroy();
       try {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -54,6 +55,25 @@ final class RedisServerProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       process = null;
+    }
+  }
+
+  /** SIGSTOP: the server keeps its connections open but answers nothing, like a hung Redis. */
+  void freeze() {
+    signal("-STOP");
+  }
+
+  void thaw() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -62,10 +62,11 @@ abstract class OrderSagaScenarios {
         .put("retry", new JsonObject().put("maxAttempts", 2).put("initialBackoffMs", 10).put("maxBackoffMs", 20))
         .put("compensationRetry", new JsonObject().put("maxAttempts", 3).put("initialBackoffMs", 10).put("maxBackoffMs", 20))
         .mergeIn(storeConfig());
-    node = cluster.startNode(nodeConfig()
+    node = cluster.startNode(new JsonObject()
         .put("inventory", new JsonObject().put("seed", stock))
         .put("payment", new JsonObject().put("customers", customers))
-        .put("saga", saga));
+        .put("saga", saga)
+        .mergeIn(nodeConfig(), true));
     url = node.httpUrl();
   }
 

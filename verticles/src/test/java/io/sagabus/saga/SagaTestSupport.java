@@ -1,5 +1,7 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.config.NodeConfig;
+import io.sagabus.platform.security.JwtSecurity;
 import io.sagabus.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -25,7 +27,20 @@ final class SagaTestSupport {
     }
   }
 
+  /** An admin token signed with the key test nodes use: the development key, as no test config sets one. */
+  private static final String ADMIN_TOKEN = mintAdminToken();
+
   private SagaTestSupport() {}
+
+  private static String mintAdminToken() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      String secret = JwtSecurity.secret(NodeConfig.from("test", new JsonObject()));
+      return JwtSecurity.mint(JwtSecurity.provider(vertx, secret), "saga-tests", java.util.List.of(JwtSecurity.ADMIN_ROLE), Duration.ofHours(1));
+    } finally {
+      vertx.close();
+    }
+  }
 
   /**
    * Stops an in-process node from the test thread. {@code RunningNode.close()} composes {@code vertx.close()} on an
@@ -41,6 +56,35 @@ final class SagaTestSupport {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   }
 
+  /** Drops every table whose name starts with {@code prefix}: what one test run created. */
+  static void dropTables(String prefix) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
+      TestCluster.await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
+          .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
+          .compose(rows -> {
+            java.util.List<String> tables = new java.util.ArrayList<>();
+            rows.forEach(row -> tables.add(row.getString(0)));
+            return tables.isEmpty() ? io.vertx.core.Future.succeededFuture()
+                : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
+          }));
+    } finally {
+      TestCluster.await(vertx.close());
+    }
+  }
+
+  /** Config that puts the saga store and every participant's tables under one run-unique prefix. */
+  static JsonObject postgresNodeConfig(String prefix) {
+    JsonObject tables = new JsonObject().put("tablePrefix", prefix);
+    return new JsonObject()
+        .put("postgres", new JsonObject().put("url", POSTGRES_URL))
+        .put("saga", tables.copy().put("store", "postgres"))
+        .put("order", tables.copy())
+        .put("inventory", tables.copy())
+        .put("payment", tables.copy());
+  }
+
   static Response get(String baseUrl, String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
   }
@@ -51,6 +95,9 @@ final class SagaTestSupport {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
+    }
+    if (path.startsWith("/api/admin/")) {
+      request.header("Authorization", "Bearer " + ADMIN_TOKEN);
     }
     return send(request);
   }

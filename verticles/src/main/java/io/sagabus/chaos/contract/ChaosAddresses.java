@@ -8,7 +8,8 @@ package io.sagabus.chaos.contract;
  * "latencyMs": n | {"min": n, "max": n}, "noReplyRate": 0..1, "partitionNode": nodeId or nodeName}}; at least one
  * of failureRate, latencyMs, noReplyRate, partitionNode. Failures and no-replies hit requests only (messages with a
  * reply address); latency and partitions hit every message. A partition drops the service's messages that cross
- * the boundary of the named node, in both directions.
+ * the boundary of the named node, in both directions. The control plane ({@code chaos}, {@code resilience}) cannot be
+ * targeted.
  */
 public final class ChaosAddresses {
 

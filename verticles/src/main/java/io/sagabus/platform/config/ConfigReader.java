@@ -66,26 +66,7 @@ public final class ConfigReader {
   }
 
   public int integer(String name, int fallback, int min, int max) {
-    Object value = json.getValue(name);
-    if (value == null) {
-      return fallback;
-    }
-    long parsed;
-    if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
-      parsed = number.longValue();
-    } else if (value instanceof String text) {
-      try {
-        parsed = Long.parseLong(text.trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException(key(name), "must be an integer between " + min + " and " + max + ", got '" + text + "'");
-      }
-    } else {
-      throw new ConfigException(key(name), "must be an integer between " + min + " and " + max + ", got " + describe(value));
-    }
-    if (parsed < min || parsed > max) {
-      throw new ConfigException(key(name), "must be between " + min + " and " + max + ", got " + parsed);
-    }
-    return (int) parsed;
+    return (int) longValue(name, fallback, min, max);
   }
 
   public long longValue(String name, long fallback, long min, long max) {
@@ -103,7 +84,7 @@ public final class ConfigReader {
         throw new ConfigException(key(name), "must be an integer between " + min + " and " + max + ", got '" + text + "'");
       }
     } else {
-      throw new ConfigException(key(name), "must be an integer, got " + describe(value));
+      throw new ConfigException(key(name), "must be an integer between " + min + " and " + max + ", got " + describe(value));
     }
     if (parsed < min || parsed > max) {
       throw new ConfigException(key(name), "must be between " + min + " and " + max + ", got " + parsed);

@@ -1,19 +1,24 @@
 package io.sagabus.platform.resilience;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Limits concurrent calls to a target. A call beyond the limit waits in a bounded FIFO queue; beyond the queue it is
  * refused at once, so a slow target can never pile up unbounded work. Limits can change while calls run.
+ *
+ * <p>While there is room, entering and leaving are one atomic operation each; the lock is taken only to queue. A
+ * call that finds room may overtake queued ones in the instant a permit frees.
  */
 final class Bulkhead {
 
   enum Admission { NOW, QUEUED, REJECTED }
 
+  private final AtomicInteger active = new AtomicInteger();
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-  private int active;
-  private int maxConcurrent;
-  private int maxQueue;
+  private volatile int queued;
+  private volatile int maxConcurrent;
+  private volatile int maxQueue;
 
   Bulkhead(TargetPolicy.Bulkhead limits) {
     this.maxConcurrent = limits.maxConcurrent();
@@ -21,51 +26,67 @@ final class Bulkhead {
   }
 
   /** NOW: the caller holds a permit and starts; QUEUED: {@code start} runs when a permit frees; REJECTED: full. */
-  synchronized Admission enter(Runnable start) {
-    if (active < maxConcurrent) {
-      active++;
+  Admission enter(Runnable start) {
+    if (tryTakePermit()) {
       return Admission.NOW;
     }
-    if (waiting.size() < maxQueue) {
+    synchronized (this) {
+      if (waiting.size() >= maxQueue) {
+        return Admission.REJECTED;
+      }
       waiting.addLast(start);
-      return Admission.QUEUED;
+      queued = waiting.size();
     }
-    return Admission.REJECTED;
+    // A permit may have been returned between the failed attempt and queueing; its holder may not have seen us.
+    drain();
+    return Admission.QUEUED;
   }
 
-  /** Gives the permit back, or hands it straight to the longest-waiting call. */
+  /** Gives the permit back; the longest-waiting call, if any, takes it. */
   void exit() {
-    Runnable next = null;
-    synchronized (this) {
-      if (active <= maxConcurrent && !waiting.isEmpty()) {
-        next = waiting.pollFirst();
-      } else {
-        active--;
-      }
-    }
-    if (next != null) {
-      next.run();
+    active.decrementAndGet();
+    if (queued > 0) {
+      drain();
     }
   }
 
   void resize(TargetPolicy.Bulkhead limits) {
-    ArrayDeque<Runnable> toStart = new ArrayDeque<>();
-    synchronized (this) {
-      maxConcurrent = limits.maxConcurrent();
-      maxQueue = limits.maxQueue();
-      while (active < maxConcurrent && !waiting.isEmpty()) {
-        active++;
-        toStart.add(waiting.pollFirst());
+    maxConcurrent = limits.maxConcurrent();
+    maxQueue = limits.maxQueue();
+    drain();
+  }
+
+  int active() {
+    return active.get();
+  }
+
+  int queued() {
+    return queued;
+  }
+
+  private boolean tryTakePermit() {
+    for (;;) {
+      int current = active.get();
+      if (current >= maxConcurrent) {
+        return false;
+      }
+      if (active.compareAndSet(current, current + 1)) {
+        return true;
       }
     }
-    toStart.forEach(Runnable::run);
   }
 
-  synchronized int active() {
-    return active;
-  }
-
-  synchronized int queued() {
-    return waiting.size();
+  private void drain() {
+    for (;;) {
+      Runnable next;
+      synchronized (this) {
+        if (waiting.isEmpty() || !tryTakePermit()) {
+          return;
+        }
+        next = waiting.pollFirst();
+        queued = waiting.size();
+      }
+      next.run();
+    }
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Vertx;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,6 +35,10 @@ final class CircuitGuard {
   private int size;
   private int failures;
   private int slowCalls;
+
+  /** Call durations in microseconds since the last snapshot; guarded by this, like the window, to share its lock. */
+  private Histogram latencyMicros = newHistogram();
+  private static final long MAX_RECORDED_MICROS = 3_600_000_000L;
 
   private final AtomicInteger trialsStarted = new AtomicInteger();
   private final AtomicInteger trialsDone = new AtomicInteger();
@@ -67,11 +72,15 @@ final class CircuitGuard {
     TargetPolicy.Circuit p = policy;
     boolean slow = durationNanos >= p.slowCallDurationMs() * 1_000_000L;
     if (permit == Permit.TRIAL) {
+      synchronized (this) {
+        latencyMicros.recordValue(Math.min(MAX_RECORDED_MICROS, Math.max(0, durationNanos / 1_000)));
+      }
       recordTrial(p, failed, slow);
       return;
     }
     boolean trip = false;
     synchronized (this) {
+      latencyMicros.recordValue(Math.min(MAX_RECORDED_MICROS, Math.max(0, durationNanos / 1_000)));
       byte outcome = (byte) ((failed ? FAILURE : SUCCESS) | (slow ? SLOW : SUCCESS));
       if (size == window.length) {
         byte evicted = window[next];
@@ -119,6 +128,17 @@ final class CircuitGuard {
     boolean enough = size >= policy.minimumNumberOfCalls();
     return new WindowStats(size, failures, slowCalls,
         enough ? failures * 100.0 / size : -1, enough ? slowCalls * 100.0 / size : -1);
+  }
+
+  /** The durations recorded since the previous call, and a fresh histogram for the next interval. */
+  synchronized Histogram takeLatencies() {
+    Histogram taken = latencyMicros;
+    latencyMicros = newHistogram();
+    return taken;
+  }
+
+  private static Histogram newHistogram() {
+    return new Histogram(MAX_RECORDED_MICROS, 2);
   }
 
   record WindowStats(int calls, int failures, int slowCalls, double failureRate, double slowCallRate) {}

@@ -82,12 +82,12 @@ public final class ResilientCaller implements Shareable {
 
   /** An event-bus request through {@code target}'s stack; each attempt's send timeout is the time left. */
   public <T> Future<Message<T>> request(String target, String address, Object body) {
-    return stack(target).call(remainingMs -> vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(remainingMs)));
+    return stack(target).request(address, body, null);
   }
 
   /** {@link #request(String, String, Object)} with headers or a codec; the send timeout is still the time left. */
   public <T> Future<Message<T>> request(String target, String address, Object body, DeliveryOptions options) {
-    return stack(target).call(remainingMs -> vertx.eventBus().request(address, body, new DeliveryOptions(options).setSendTimeout(remainingMs)));
+    return stack(target).request(address, body, options);
   }
 
   public CircuitState circuitState(String target) {

@@ -4,10 +4,12 @@ import io.sagabus.platform.config.ConfigReader;
 import io.vertx.core.json.JsonObject;
 
 /**
- * How calls to one target are protected. Read from {@code resilience.defaults}, then
+ * How calls to one target are protected. {@code timeoutMs} is the deadline of a whole call, retries included;
+ * {@code attemptTimeoutMs} (0: none) bounds each attempt, so an attempt that gets no answer leaves time to retry.
+ * Read from {@code resilience.defaults}, then
  * {@code resilience.targets.<target>} on top; every key is optional and falls back to the layer below.
  */
-public record TargetPolicy(Bulkhead bulkhead, Circuit circuit, long timeoutMs, Retry retry) {
+public record TargetPolicy(Bulkhead bulkhead, Circuit circuit, long timeoutMs, long attemptTimeoutMs, Retry retry) {
 
   /** At most {@code maxConcurrent} calls run; up to {@code maxQueue} more wait; the rest are refused at once. */
   public record Bulkhead(int maxConcurrent, int maxQueue) {}
@@ -43,7 +45,13 @@ public record TargetPolicy(Bulkhead bulkhead, Circuit circuit, long timeoutMs, R
       new Bulkhead(64, 256),
       new Circuit(50, 100, 2_000, 100, 20, 5_000, 3),
       5_000,
+      0,
       new Retry(3, 100, 2.0, 2_000, 0.5));
+
+  /** How long one attempt may take: {@code attemptTimeoutMs} when set, never beyond the call's deadline. */
+  public long attemptBudgetMs(long remainingMs) {
+    return attemptTimeoutMs > 0 ? Math.min(attemptTimeoutMs, remainingMs) : remainingMs;
+  }
 
   /** Reads {@code section} with every missing key taken from {@code base}. */
   public static TargetPolicy read(ConfigReader section, TargetPolicy base) {
@@ -76,6 +84,7 @@ public record TargetPolicy(Bulkhead bulkhead, Circuit circuit, long timeoutMs, R
             bulkhead.integer("maxQueue", base.bulkhead().maxQueue(), 0, 1_000_000)),
         readCircuit,
         section.longValue("timeoutMs", base.timeoutMs(), 1, 3_600_000),
+        section.longValue("attemptTimeoutMs", base.attemptTimeoutMs(), 0, 3_600_000),
         readRetry);
   }
 
@@ -91,6 +100,7 @@ public record TargetPolicy(Bulkhead bulkhead, Circuit circuit, long timeoutMs, R
             .put("waitDurationInOpenStateMs", circuit.waitDurationInOpenStateMs())
             .put("permittedCallsInHalfOpenState", circuit.permittedCallsInHalfOpenState()))
         .put("timeoutMs", timeoutMs)
+        .put("attemptTimeoutMs", attemptTimeoutMs)
         .put("retry", new JsonObject()
             .put("maxAttempts", retry.maxAttempts())
             .put("initialDelayMs", retry.initialDelayMs())

@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * The stack for one target, outermost first: bulkhead, circuit breaker, timeout (a deadline for the whole call,
@@ -33,12 +34,11 @@ final class TargetStack {
   private final ResilienceClock clock;
   private final DoubleSupplier random;
   private volatile TargetPolicy policy;
+  /** Shared, never modified: the options of most first attempts, which get the whole budget. */
+  private volatile DeliveryOptions firstAttemptOptions;
   private final Bulkhead bulkhead;
   private final CircuitGuard circuit;
-  private final Recorder latencyMicros = new Recorder(2);
-  private final EnumMap<CallOutcome, LongAdder> outcomes = new EnumMap<>(CallOutcome.class);
   private final EnumMap<CallOutcome, Counter> outcomeCounters = new EnumMap<>(CallOutcome.class);
-  private final LongAdder retries = new LongAdder();
   private final LongAdder slowCalls = new LongAdder();
   private final Counter retryCounter;
   private final Counter rejectionCounter;
@@ -50,10 +50,10 @@ final class TargetStack {
     this.clock = clock;
     this.random = random;
     this.policy = policy;
+    this.firstAttemptOptions = firstAttemptOptions(policy);
     this.bulkhead = new Bulkhead(policy.bulkhead());
     this.circuit = new CircuitGuard(target, vertx, policy.circuit(), listeners);
     for (CallOutcome outcome : CallOutcome.values()) {
-      outcomes.put(outcome, new LongAdder());
       outcomeCounters.put(outcome, Counter.builder("sagabus_resilience_calls")
           .description("Protected calls by target and outcome")
           .tag("target", target).tag("outcome", outcome.label)
@@ -69,18 +69,30 @@ final class TargetStack {
   }
 
   <T> Future<T> call(TimedOperation<T> operation) {
-    Promise<T> result = Promise.promise();
-    Call<T> call = new Call<>(operation, result);
-    switch (bulkhead.enter(call::startOnContext)) {
+    return admit(new Call<>(operation, null, null, null, Promise.promise()));
+  }
+
+  /** An event-bus request whose send timeout is each attempt's budget; {@code options} may be null. */
+  <T> Future<Message<T>> request(String address, Object body, DeliveryOptions options) {
+    return admit(new Call<>(null, address, body, options, Promise.promise()));
+  }
+
+  private <T> Future<T> admit(Call<T> call) {
+    Promise<T> result = call.result;
+    switch (bulkhead.enter(call)) {
       case NOW -> call.start();
       case QUEUED -> { }
       case REJECTED -> {
-        count(CallOutcome.BULKHEAD_FULL);
+        increment(CallOutcome.BULKHEAD_FULL);
         rejectionCounter.increment();
         return Future.failedFuture(new BulkheadFullException(target));
       }
     }
     return result.future();
+  }
+
+  private static DeliveryOptions firstAttemptOptions(TargetPolicy policy) {
+    return new DeliveryOptions().setSendTimeout(policy.attemptBudgetMs(policy.timeoutMs()));
   }
 
   CircuitState state() {
@@ -89,6 +101,7 @@ final class TargetStack {
 
   void update(TargetPolicy updated) {
     policy = updated;
+    firstAttemptOptions = firstAttemptOptions(updated);
     bulkhead.resize(updated.bulkhead());
     circuit.update(updated.circuit());
   }
@@ -99,25 +112,25 @@ final class TargetStack {
 
   /** This target's figures now; latency percentiles cover the calls since the previous snapshot. */
   JsonObject snapshot() {
-    Histogram interval = latencyMicros.getIntervalHistogram();
+    Histogram interval = circuit.takeLatencies();
     CircuitGuard.WindowStats window = circuit.windowStats();
     long total = 0;
     JsonObject byOutcome = new JsonObject();
     for (CallOutcome outcome : CallOutcome.values()) {
-      long count = outcomes.get(outcome).sum();
+      long count = total(outcome);
       total += count;
       byOutcome.put(outcome.label, count);
     }
-    long failures = outcomes.get(CallOutcome.FAILURE).sum() + outcomes.get(CallOutcome.TIMEOUT).sum();
+    long failures = total(CallOutcome.FAILURE) + total(CallOutcome.TIMEOUT);
     JsonObject snapshot = new JsonObject()
         .put("target", target)
         .put("state", circuit.state().name())
         .put("calls", total)
         .put("failures", failures)
         .put("slowCalls", slowCalls.sum())
-        .put("bulkheadRejections", outcomes.get(CallOutcome.BULKHEAD_FULL).sum())
-        .put("shortCircuited", outcomes.get(CallOutcome.CIRCUIT_OPEN).sum())
-        .put("retries", retries.sum())
+        .put("bulkheadRejections", total(CallOutcome.BULKHEAD_FULL))
+        .put("shortCircuited", total(CallOutcome.CIRCUIT_OPEN))
+        .put("retries", (long) retryCounter.count())
         .put("outcomes", byOutcome)
         .put("window", new JsonObject()
             .put("calls", window.calls())
@@ -137,9 +150,12 @@ final class TargetStack {
     return snapshot;
   }
 
-  private void count(CallOutcome outcome) {
-    outcomes.get(outcome).increment();
+  private void increment(CallOutcome outcome) {
     outcomeCounters.get(outcome).increment();
+  }
+
+  private long total(CallOutcome outcome) {
+    return (long) outcomeCounters.get(outcome).count();
   }
 
   static boolean isTimeout(Throwable failure) {
@@ -148,10 +164,13 @@ final class TargetStack {
   }
 
   /** One protected call: its permit, deadline and attempts. Completes {@code result} exactly once. */
-  private final class Call<T> implements Handler<AsyncResult<T>> {
+  private final class Call<T> implements Handler<AsyncResult<T>>, Runnable {
 
     private final TimedOperation<T> operation;
-    private final Promise<T> result;
+    private final String address;
+    private final Object body;
+    private final DeliveryOptions options;
+    final Promise<T> result;
     private final TargetPolicy callPolicy = policy;
     private final Context context;
     private CircuitGuard.Permit permit;
@@ -159,13 +178,19 @@ final class TargetStack {
     private long deadlineNanos;
     private int attempt;
 
-    Call(TimedOperation<T> operation, Promise<T> result) {
+    /** Either {@code operation}, or an event-bus request to {@code address}. */
+    Call(TimedOperation<T> operation, String address, Object body, DeliveryOptions options, Promise<T> result) {
       this.operation = operation;
+      this.address = address;
+      this.body = body;
+      this.options = options;
       this.result = result;
       this.context = Vertx.currentContext();
     }
 
-    void startOnContext() {
+    /** Starts a call that waited in the bulkhead's queue, on the context that made it. */
+    @Override
+    public void run() {
       if (context != null) {
         context.runOnContext(ignored -> start());
       } else {
@@ -177,25 +202,29 @@ final class TargetStack {
       permit = circuit.tryAcquire();
       if (permit == CircuitGuard.Permit.DENIED) {
         bulkhead.exit();
-        count(CallOutcome.CIRCUIT_OPEN);
+        increment(CallOutcome.CIRCUIT_OPEN);
         result.fail(new CircuitOpenException(target));
         return;
       }
       startNanos = clock.nanoTime();
       deadlineNanos = startNanos + callPolicy.timeoutMs() * 1_000_000L;
       attempt = 1;
-      attempt();
+      attempt(callPolicy.attemptBudgetMs(callPolicy.timeoutMs()));
     }
 
-    void attempt() {
+    void retry() {
       long remainingMs = (deadlineNanos - clock.nanoTime()) / 1_000_000L;
       if (remainingMs <= 0) {
         finish(Future.failedFuture(deadlinePassed()));
         return;
       }
+      attempt(callPolicy.attemptBudgetMs(remainingMs));
+    }
+
+    private void attempt(long remainingMs) {
       Future<T> attemptResult;
       try {
-        attemptResult = operation.attempt(remainingMs);
+        attemptResult = operation != null ? operation.attempt(remainingMs) : send(remainingMs);
       } catch (RuntimeException e) {
         attemptResult = Future.failedFuture(e);
       }
@@ -209,9 +238,8 @@ final class TargetStack {
         long delayMs = callPolicy.retry().delayMs(attempt, random.getAsDouble());
         if (clock.nanoTime() + delayMs * 1_000_000L < deadlineNanos) {
           attempt++;
-          retries.increment();
           retryCounter.increment();
-          clock.schedule(delayMs, this::attempt);
+          clock.schedule(delayMs, this::retry);
           return;
         }
       }
@@ -220,7 +248,6 @@ final class TargetStack {
 
     private void finish(AsyncResult<T> outcome) {
       long duration = clock.nanoTime() - startNanos;
-      latencyMicros.recordValue(Math.max(0, duration / 1_000));
       if (duration >= callPolicy.circuit().slowCallDurationMs() * 1_000_000L) {
         slowCalls.increment();
       }
@@ -235,7 +262,7 @@ final class TargetStack {
         kind = CallOutcome.REJECTED;
       }
       circuit.record(permit, duration, kind == CallOutcome.FAILURE || kind == CallOutcome.TIMEOUT);
-      count(kind);
+      increment(kind);
       bulkhead.exit();
       if (kind == CallOutcome.TIMEOUT && !(outcome.cause() instanceof ReplyException)) {
         result.fail(deadlinePassed());
@@ -244,8 +271,21 @@ final class TargetStack {
       }
     }
 
+    @SuppressWarnings("unchecked")
+    private Future<T> send(long remainingMs) {
+      DeliveryOptions delivery;
+      if (options != null) {
+        delivery = new DeliveryOptions(options).setSendTimeout(remainingMs);
+      } else {
+        DeliveryOptions usual = firstAttemptOptions;
+        delivery = usual.getSendTimeout() == remainingMs ? usual : new DeliveryOptions().setSendTimeout(remainingMs);
+      }
+      return (Future<T>) vertx.eventBus().request(address, body, delivery);
+    }
+
     private ReplyException deadlinePassed() {
-      return new ReplyException(ReplyFailure.TIMEOUT, "no answer from '" + target + "' within " + callPolicy.timeoutMs() + " ms");
+      return new ReplyException(ReplyFailure.TIMEOUT, "no answer from '" + target + "' in time (deadline " + callPolicy.timeoutMs()
+          + " ms, " + attempt + (attempt == 1 ? " attempt)" : " attempts)"));
     }
   }
 }

@@ -139,7 +139,7 @@ class ResilientCallerTest {
   void circuitHalfOpensAfterWaitDuration_andClosesWhenTrialCallsSucceed() {
     ResilientCaller caller = caller(new JsonObject()
         .put("circuit", new JsonObject().put("slidingWindowSize", 2).put("minimumNumberOfCalls", 2)
-            .put("waitDurationInOpenStateMs", 300).put("permittedCallsInHalfOpenState", 2))
+            .put("waitDurationInOpenStateMs", 1_000).put("permittedCallsInHalfOpenState", 2))
         .put("retry", new JsonObject().put("maxAttempts", 1)));
     List<CircuitState> transitions = new CopyOnWriteArrayList<>();
     caller.onStateChange((target, from, to) -> transitions.add(to));
@@ -214,6 +214,42 @@ class ResilientCallerTest {
   }
 
   @Test
+  void bulkheadUnderConcurrentCallers_neverExceedsItsLimit_andStrandsNoQueuedCall() throws Exception {
+    ResilientCaller caller = caller(new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 3).put("maxQueue", 5)));
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    List<Future<String>> calls = new CopyOnWriteArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          calls.add(caller.call("payment", remaining -> {
+            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            Promise<String> answer = Promise.promise();
+            vertx.runOnContext(ignored -> {
+              running.decrementAndGet();
+              answer.complete("ok");
+            });
+            return answer.future();
+          }));
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> calls.stream().allMatch(Future::isComplete));
+    assertThat(maxRunning.get()).isLessThanOrEqualTo(3);
+    assertThat(calls).allMatch(call -> call.succeeded() || call.cause() instanceof BulkheadFullException);
+    assertThat(calls.stream().filter(Future::succeeded).count()).isGreaterThanOrEqualTo(3);
+    JsonObject snapshot = caller.snapshot("payment");
+    assertThat(snapshot.getInteger("inFlight")).isZero();
+    assertThat(snapshot.getInteger("queued")).isZero();
+  }
+
+  @Test
   void retryDelays_growExponentially_upToTheCap() {
     ResilientCaller caller = caller(new JsonObject()
         .put("timeoutMs", 60_000)
@@ -264,6 +300,20 @@ class ResilientCallerTest {
     assertThat(failure).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) failure).failureType()).isEqualTo(ReplyFailure.TIMEOUT);
     assertThat(metrics.get("sagabus_resilience_calls").tags("target", "payment", "outcome", "timeout").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void attemptTimeout_leavesTimeToRetryAnAttemptThatGotNoAnswer() {
+    ResilientCaller caller = ResilientCaller.create(vertx,
+        ResilienceSettings.fromSection(new JsonObject().put("defaults", new JsonObject()
+            .put("timeoutMs", 5_000).put("attemptTimeoutMs", 100)
+            .put("retry", new JsonObject().put("maxAttempts", 3).put("initialDelayMs", 10).put("jitter", 0.0)))),
+        metrics, ResilienceClock.system(vertx), Math::random);
+    Future<String> call = caller.call("payment", () -> attempts.incrementAndGet() == 1
+        ? Promise.<String>promise().future()
+        : Future.succeededFuture("second attempt"));
+    assertThat(call.await()).isEqualTo("second attempt");
+    assertThat(attempts.get()).isEqualTo(2);
   }
 
   @Test

@@ -81,6 +81,13 @@ class AdminAuthTest {
   }
 
   @Test
+  void everyAdminPath_isGuarded_evenOneNoRouteServes() {
+    assertThat(Http.call("POST", base + "/api/admin/no-such-action", null, "{}").status()).isEqualTo(401);
+    String admin = JwtSecurity.mint(signer, "alice", List.of("admin"), Duration.ofMinutes(5));
+    assertThat(Http.call("POST", base + "/api/admin/no-such-action", admin, "{}").status()).isEqualTo(404);
+  }
+
+  @Test
   void publicEndpoints_needNoToken() {
     assertThat(Http.call("GET", base + "/api/chaos", null, null).status()).isEqualTo(200);
   }

@@ -1,0 +1,130 @@
+package io.sagabus.perf;
+
+import io.sagabus.node.NodeLauncher;
+import io.sagabus.node.RunningNode;
+import io.sagabus.platform.config.NodeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The latency the rate-limit filter adds to a gateway request. Three standalone nodes in this JVM serve
+ * {@code GET /api/inventory/SKU-APPLE}: one without rate limiting (baseline), one with local buckets, one with
+ * Redis buckets. For each limiter: a closed loop finds its maximum throughput, then an open loop at half of it
+ * drives the limiter node and the baseline in alternating 0.5 s slices; latency counts from the intended send time
+ * (no coordinated omission). The limiter's own decision-latency timer is printed too. Usage:
+ * {@code GatewayLatencyBench <redisUrl> <secondsPerPhase> [fixed req/s instead of half of max]}.
+ */
+public final class GatewayLatencyBench {
+
+  private static final String PATH = "/api/inventory/SKU-APPLE";
+  private static final int CLOSED_LOOP_CONNECTIONS = 32;
+
+  public static void main(String[] args) throws Exception {
+    String redisUrl = args[0];
+    int seconds = Integer.parseInt(args[1]);
+    RunningNode baseline = start(null, null);
+    RunningNode local = start("local", null);
+    RunningNode redis = start("redis", redisUrl);
+    Vertx clientVertx = Vertx.vertx();
+    HttpClient http = clientVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64));
+    HttpLoad load = new HttpLoad(clientVertx.getOrCreateContext());
+    try {
+      for (RunningNode node : List.of(baseline, local, redis)) {
+        closedLoop(load, http, node, 3);
+      }
+      for (RunningNode limiter : List.of(local, redis)) {
+        String name = limiter == local ? "local" : "redis";
+        double max = closedLoop(load, http, limiter, 3);
+        int halfLoad = args.length > 2 ? Integer.parseInt(args[2]) : (int) (max / 2);
+        // Alternate short slices, so background noise on a shared machine hits both sides alike.
+        Histogram base = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        Histogram limited = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+        for (int slice = 0; slice < seconds * 2; slice++) {
+          base.add(openLoop(load, http, baseline, halfLoad, 500));
+          limited.add(openLoop(load, http, limiter, halfLoad, 500));
+        }
+        Timer decisions = limiter.context().metrics().find("sagabus.ratelimit.decision.latency").timer();
+        double decisionP99 = Double.NaN;
+        for (ValueAtPercentile value : decisions.takeSnapshot().percentileValues()) {
+          if (value.percentile() == 0.99) {
+            decisionP99 = value.value(TimeUnit.MILLISECONDS);
+          }
+        }
+        double addedP99 = (limited.getValueAtPercentile(99) - base.getValueAtPercentile(99)) / 1000.0;
+        double addedP50 = (limited.getValueAtPercentile(50) - base.getValueAtPercentile(50)) / 1000.0;
+        System.out.printf("RESULT gateway-%s max=%.0f req/s halfLoad=%d req/s baseline p50=%.3f p99=%.3f p99.9=%.3f ms | with limiter p50=%.3f p99=%.3f p99.9=%.3f ms | added p50=%.3f p99=%.3f ms | decision p99=%.3f ms%n",
+            name, max, halfLoad, ms(base, 50), ms(base, 99), ms(base, 99.9), ms(limited, 50), ms(limited, 99), ms(limited, 99.9), addedP50, addedP99, decisionP99);
+      }
+    } finally {
+      clientVertx.close().await(10, TimeUnit.SECONDS);
+      for (RunningNode node : List.of(baseline, local, redis)) {
+        node.vertx().close().await(10, TimeUnit.SECONDS);
+      }
+    }
+    System.exit(0);
+  }
+
+  private static double ms(Histogram histogram, double percentile) {
+    return histogram.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  private static RunningNode start(String backend, String redisUrl) throws Exception {
+    JsonObject json = new JsonObject()
+        .put("nodeName", "bench-" + (backend == null ? "baseline" : backend))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+        .put("roles", new JsonArray().add("inventory").add("ratelimit").add("gateway"))
+        .put("ratelimit", new JsonObject()
+            .put("enabled", backend != null)
+            .put("backend", backend == null ? "local" : backend)
+            .put("redis", new JsonObject().put("keyPrefix", "sagabus-bench-" + UUID.randomUUID().toString().substring(0, 8) + ":"))
+            .put("tiers", new JsonObject().put("bench", new JsonObject().put("quota", 100_000_000).put("windowSeconds", 1).put("burst", 100_000_000)))
+            .put("apiKeys", new JsonObject().put("bench-key", "bench")));
+    if (redisUrl != null) {
+      json.put("redis", new JsonObject().put("url", redisUrl));
+    }
+    return NodeLauncher.start(NodeConfig.from("bench", json), false).get(60, TimeUnit.SECONDS);
+  }
+
+  /** As many requests as CLOSED_LOOP_CONNECTIONS loops can complete; returns requests per second. */
+  private static double closedLoop(HttpLoad load, HttpClient http, RunningNode node, int seconds) throws Exception {
+    URI target = URI.create(node.httpUrl());
+    return load.closedLoop(CLOSED_LOOP_CONNECTIONS, seconds, () -> get(http, target), status -> true).perSecond();
+  }
+
+  /** {@code rate} requests per second for {@code millis}; each latency runs from when the request was due. */
+  private static Histogram openLoop(HttpLoad load, HttpClient http, RunningNode node, int rate, long millis) throws Exception {
+    HttpLoad.Result result = load.openLoop(rate, millis, () -> get(http, URI.create(node.httpUrl())), status -> status == 200);
+    if (result.failures() > 0) {
+      System.out.printf("WARN %d of %d requests to %s failed or were not 200%n", result.failures(), rate * millis / 1000, node.httpUrl());
+    }
+    return result.latencyMicros();
+  }
+
+  private static io.vertx.core.Future<Integer> get(HttpClient http, URI target) {
+    return http.request(HttpMethod.GET, target.getPort(), target.getHost(), PATH)
+        .compose(request -> request.putHeader("X-API-Key", "bench-key").send())
+        .compose(response -> response.body().map(ignored -> response.statusCode()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private GatewayLatencyBench() {}
+}

@@ -1,0 +1,95 @@
+package io.sagabus.perf;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load from one Vert.x context: a closed loop finds the maximum rate, an open loop holds a fixed rate and records
+ * each latency from the moment the request was due, so a stall shows up in the percentiles (no coordinated omission).
+ */
+public final class HttpLoad {
+
+  /** What a run produced: rate of successes, latency in microseconds, failures. */
+  public record Result(double perSecond, Histogram latencyMicros, long failures) {
+    public double ms(double percentile) {
+      return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    }
+  }
+
+  private final Context context;
+
+  public HttpLoad(Context context) {
+    this.context = context;
+  }
+
+  /** {@code connections} loops, each sending the next call when the last one answers, for {@code seconds}. */
+  public <T> Result closedLoop(int connections, int seconds, Supplier<Future<T>> call, Predicate<T> success) throws Exception {
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    AtomicLong succeeded = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      CompletableFuture<Void> finished = new CompletableFuture<>();
+      loops.add(finished);
+      context.runOnContext(ignored -> step(call, success, deadline, histogram, succeeded, failed, finished));
+    }
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + 120L, TimeUnit.SECONDS);
+    return new Result(succeeded.get() / ((System.nanoTime() - start) / 1e9), histogram, failed.get());
+  }
+
+  private <T> void step(Supplier<Future<T>> call, Predicate<T> success, long deadline, Histogram histogram,
+      AtomicLong succeeded, AtomicLong failed, CompletableFuture<Void> finished) {
+    long sent = System.nanoTime();
+    if (sent > deadline) {
+      finished.complete(null);
+      return;
+    }
+    call.get().onComplete(result -> {
+      histogram.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+      (result.succeeded() && success.test(result.result()) ? succeeded : failed).incrementAndGet();
+      step(call, success, deadline, histogram, succeeded, failed, finished);
+    });
+  }
+
+  /** {@code rate} calls per second on a fixed schedule for {@code millis}. */
+  public <T> Result openLoop(int rate, long millis, Supplier<Future<T>> call, Predicate<T> success) throws Exception {
+    Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    long total = Math.max(1, rate * millis / 1000);
+    AtomicLong sent = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    CompletableFuture<Void> finished = new CompletableFuture<>();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+    double intervalNanos = 1e9 / rate;
+    context.runOnContext(ignored -> context.owner().setPeriodic(1, id -> {
+      long now = System.nanoTime();
+      while (sent.get() < total && start + (long) (sent.get() * intervalNanos) <= now) {
+        long due = start + (long) (sent.getAndIncrement() * intervalNanos);
+        call.get().onComplete(result -> {
+          if (result.failed() || !success.test(result.result())) {
+            failed.incrementAndGet();
+          }
+          histogram.recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
+          if (answered.incrementAndGet() == total) {
+            finished.complete(null);
+          }
+        });
+      }
+      if (sent.get() >= total) {
+        context.owner().cancelTimer(id);
+      }
+    }));
+    finished.get(millis + 120_000L, TimeUnit.MILLISECONDS);
+    return new Result((total - failed.get()) * 1000.0 / millis, histogram, failed.get());
+  }
+}

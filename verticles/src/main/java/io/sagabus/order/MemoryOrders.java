@@ -1,0 +1,77 @@
+package io.sagabus.order;
+
+import io.sagabus.platform.participant.Faults;
+import io.sagabus.platform.participant.StepLedger;
+import io.sagabus.platform.participant.StepRejected;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Orders kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+final class MemoryOrders implements OrderBook {
+
+  private final Map<String, JsonObject> orders = new HashMap<>();
+  private final StepLedger ledger;
+
+  MemoryOrders(Vertx vertx, Faults faults) {
+    this.ledger = new StepLedger(vertx, faults);
+  }
+
+  @Override
+  public Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void create(Message<JsonObject> message) {
+    ledger.invoke(message, "create", command -> {
+      JsonObject order = Orders.newOrder(command);
+      JsonObject existing = orders.get(order.getString("orderId"));
+      if (existing != null && !existing.getString("sagaId").equals(order.getString("sagaId"))) {
+        throw StepRejected.rejected("order " + order.getString("orderId") + " belongs to another saga");
+      }
+      orders.put(order.getString("orderId"), order);
+      return Future.succeededFuture(new JsonObject().put("orderId", order.getString("orderId")));
+    });
+  }
+
+  @Override
+  public void complete(Message<JsonObject> message) {
+    ledger.invoke(message, "complete", command -> {
+      JsonObject order = orders.get(command.getString("orderId"));
+      if (order == null) {
+        throw StepRejected.rejected("unknown order " + command.getString("orderId"));
+      }
+      if ("CANCELLED".equals(order.getString("status"))) {
+        throw StepRejected.rejected("order " + order.getString("orderId") + " is cancelled");
+      }
+      order.put("status", "COMPLETED").put("amount", command.getLong("amount"));
+      return Future.succeededFuture(new JsonObject().put("orderId", order.getString("orderId")).put("orderStatus", "COMPLETED"));
+    });
+  }
+
+  @Override
+  public void cancel(Message<JsonObject> message) {
+    ledger.compensate(message, "cancel", (command, created) -> {
+      JsonObject order = orders.get(created.getString("orderId"));
+      if (order != null) {
+        order.put("status", "CANCELLED");
+      }
+      return Future.succeededFuture(new JsonObject().put("orderStatus", "CANCELLED"));
+    });
+  }
+
+  @Override
+  public void status(Message<JsonObject> message) {
+    ledger.status(message);
+  }
+
+  @Override
+  public Future<JsonObject> get(String orderId) {
+    JsonObject order = orders.get(orderId);
+    return Future.succeededFuture(order == null ? null : order.copy());
+  }
+}

@@ -1,0 +1,112 @@
+package io.sagabus.payment;
+
+import io.sagabus.platform.participant.Faults;
+import io.sagabus.platform.participant.StepLedger;
+import io.sagabus.platform.participant.StepRejected;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** Accounts kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+final class MemoryPayments implements PaymentBook {
+
+  private final Map<String, Account> accounts = new TreeMap<>();
+  private final StepLedger ledger;
+
+  private static final class Account {
+    final String customerId;
+    final String name;
+    long balance;
+    long charged;
+    long refunded;
+    final JsonArray charges = new JsonArray();
+    final JsonArray refunds = new JsonArray();
+
+    Account(String customerId, String name, long balance) {
+      this.customerId = customerId;
+      this.name = name;
+      this.balance = balance;
+    }
+
+    JsonObject summary() {
+      return new JsonObject().put("customerId", customerId).put("name", name).put("balance", balance);
+    }
+
+    JsonObject toJson() {
+      return summary().put("charged", charged).put("refunded", refunded).put("charges", charges.copy()).put("refunds", refunds.copy());
+    }
+  }
+
+  MemoryPayments(Vertx vertx, Faults faults) {
+    this.ledger = new StepLedger(vertx, faults);
+  }
+
+  @Override
+  public Future<Void> start(List<SeedCustomer> seed) {
+    seed.forEach(customer -> accounts.put(customer.customerId(), new Account(customer.customerId(), customer.name(), customer.balance())));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void charge(Message<JsonObject> message) {
+    ledger.invoke(message, "charge", this::charge);
+  }
+
+  @Override
+  public void refund(Message<JsonObject> message) {
+    ledger.compensate(message, "refund", this::refund);
+  }
+
+  @Override
+  public void status(Message<JsonObject> message) {
+    ledger.status(message);
+  }
+
+  @Override
+  public Future<JsonArray> customers() {
+    return Future.succeededFuture(new JsonArray(accounts.values().stream().map(Account::summary).toList()));
+  }
+
+  @Override
+  public Future<JsonObject> account(String customerId) {
+    Account account = accounts.get(customerId);
+    return Future.succeededFuture(account == null ? null : account.toJson());
+  }
+
+  private Future<JsonObject> charge(JsonObject command) {
+    Long amount = command.getLong("amount");
+    if (amount == null || amount < 0) {
+      throw StepRejected.badRequest("amount must be a non-negative integer");
+    }
+    Account account = accounts.get(command.getString("customerId"));
+    if (account == null) {
+      throw StepRejected.rejected("unknown customer " + command.getString("customerId"));
+    }
+    if (account.balance < amount) {
+      throw StepRejected.rejected("payment declined: insufficient funds (balance " + account.balance + ", amount " + amount + ")");
+    }
+    String chargeId = "ch-" + UUID.randomUUID();
+    account.balance -= amount;
+    account.charged += amount;
+    account.charges.add(new JsonObject().put("chargeId", chargeId).put("sagaId", command.getString("sagaId"))
+        .put("amount", amount).put("at", Instant.now().toString()));
+    return Future.succeededFuture(new JsonObject().put("chargeId", chargeId).put("charged", amount));
+  }
+
+  private Future<JsonObject> refund(JsonObject command, JsonObject charge) {
+    Account account = accounts.get(command.getString("customerId"));
+    long amount = charge.getLong("charged");
+    account.balance += amount;
+    account.refunded += amount;
+    account.refunds.add(new JsonObject().put("chargeId", charge.getString("chargeId")).put("sagaId", command.getString("sagaId"))
+        .put("amount", amount).put("at", Instant.now().toString()));
+    return Future.succeededFuture(new JsonObject().put("refunded", amount));
+  }
+}

@@ -1,0 +1,46 @@
+package io.sagabus.saga;
+
+import io.sagabus.testing.TestCluster;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The store contract against PostgreSQL, in tables unique to this run (dropped afterwards). */
+class PostgresSagaStoreTest extends SagaStoreContract {
+
+  private Vertx vertx;
+  private Pool pool;
+  private PostgresSagaStore store;
+  private final String prefix = SagaTestSupport.uniqueSuffix() + "_";
+
+  @BeforeAll
+  void startStore() {
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(SagaTestSupport.POSTGRES_URL))
+        .with(new PoolOptions().setMaxSize(4)).using(vertx).build();
+    store = new PostgresSagaStore(vertx, pool, prefix, 100, 2);
+    run(store::start);
+    // Starting twice is how a second node or a restart finds the schema: it must be a no-op.
+    run(store::start);
+  }
+
+  @AfterAll
+  void dropTables() {
+    run(() -> pool.query("DROP TABLE IF EXISTS " + prefix + "sagas, " + prefix + "saga_leases").execute());
+    TestCluster.await(vertx.close());
+  }
+
+  @Override
+  Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  SagaStore store() {
+    return store;
+  }
+}
