@@ -313,6 +313,12 @@
     $('sagas-empty').hidden = rows.length > 0;
   }
 
+  // Step chips are narrow: a succeeded step says OK (its green edge says the rest).
+  function stepBadge(status) {
+    if (status === 'UNSEEN') return state('UNSEEN', 'ran earlier');
+    return state(status, status === 'SUCCEEDED' ? 'OK' : undefined);
+  }
+
   function renderStep(step) {
     const latency = step.endedAt && step.startedAt ? step.endedAt - step.startedAt : null;
     const meta = [];
@@ -329,7 +335,7 @@
     }
     return h('div', { class: 'step', 'data-step': step.name, 'data-step-status': step.status, title: step.error || '' },
       h('div', { class: 'name', text: step.name }),
-      h('div', { class: 'meta' }, step.status === 'UNSEEN' ? state('UNSEEN', 'ran earlier') : state(step.status), ' ', meta.join(' · ')),
+      h('div', { class: 'meta' }, stepBadge(step.status), ' ', meta.join(' · ')),
       step.error ? h('div', { class: 'err', text: step.error }) : null,
       compEl);
   }
