@@ -56,7 +56,16 @@
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     socket = new WebSocket(`${scheme}://${location.host}/dashboard/ws`);
     setConn('connecting', 'connecting…');
-    socket.onopen = () => { reconnectDelay = 500; };
+    socket.onopen = () => {
+      reconnectDelay = 500;
+      setConn('connecting', 'connected, waiting for data');
+      const opened = socket;
+      setTimeout(() => {
+        if (opened === socket && opened.readyState === WebSocket.OPEN && frameReceivedAt === 0) {
+          setConn('stale', 'no data: does this node run the dashboard role?');
+        }
+      }, 3000);
+    };
     socket.onmessage = (event) => {
       try {
         frame = JSON.parse(event.data);
