@@ -1,5 +1,6 @@
 package io.sagabus.perf;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -17,14 +19,15 @@ import org.HdrHistogram.Histogram;
  */
 public final class HttpLoad {
 
-  /** What a run produced: rate of successes, latency in microseconds, failures. */
-  public record Result(double perSecond, Histogram latencyMicros, long failures) {
+  /** What a run produced: rate of successes, latency in microseconds, failures and the first of them. */
+  public record Result(double perSecond, Histogram latencyMicros, long failures, String firstFailure) {
     public double ms(double percentile) {
       return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
   }
 
   private final Context context;
+  private final AtomicReference<String> firstFailure = new AtomicReference<>();
 
   public HttpLoad(Context context) {
     this.context = context;
@@ -44,7 +47,7 @@ public final class HttpLoad {
       context.runOnContext(ignored -> step(call, success, deadline, histogram, succeeded, failed, finished));
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + 120L, TimeUnit.SECONDS);
-    return new Result(succeeded.get() / ((System.nanoTime() - start) / 1e9), histogram, failed.get());
+    return new Result(succeeded.get() / ((System.nanoTime() - start) / 1e9), histogram, failed.get(), firstFailure.getAndSet(null));
   }
 
   private <T> void step(Supplier<Future<T>> call, Predicate<T> success, long deadline, Histogram histogram,
@@ -56,7 +59,12 @@ public final class HttpLoad {
     }
     call.get().onComplete(result -> {
       histogram.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
-      (result.succeeded() && success.test(result.result()) ? succeeded : failed).incrementAndGet();
+      if (result.succeeded() && success.test(result.result())) {
+        succeeded.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+        firstFailure.compareAndSet(null, describe(result));
+      }
       step(call, success, deadline, histogram, succeeded, failed, finished);
     });
   }
@@ -78,6 +86,7 @@ public final class HttpLoad {
         call.get().onComplete(result -> {
           if (result.failed() || !success.test(result.result())) {
             failed.incrementAndGet();
+            firstFailure.compareAndSet(null, describe(result));
           }
           histogram.recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
           if (answered.incrementAndGet() == total) {
@@ -90,6 +99,11 @@ public final class HttpLoad {
       }
     }));
     finished.get(millis + 120_000L, TimeUnit.MILLISECONDS);
-    return new Result((total - failed.get()) * 1000.0 / millis, histogram, failed.get());
+    return new Result((total - failed.get()) * 1000.0 / millis, histogram, failed.get(), firstFailure.getAndSet(null));
+  }
+
+  private static String describe(AsyncResult<?> result) {
+    String text = result.succeeded() ? String.valueOf(result.result()) : result.cause().toString();
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * median over rounds of each variant's throughput <em>relative to the bare request in the same round</em>. Load that
  * drifts over seconds then hits both sides of each ratio alike.
  *
- * <p>Usage: {@code java -cp sagabus-perf.jar io.sagabus.perf.PairedOverheadRun [rounds] [batchesPerSample]}
+ * <p>Usage: {@code java -cp sagabus-perf.jar io.sagabus.perf.PairedOverheadRun [rounds] [batchesPerSample] [local|clustered]}
  */
 public final class PairedOverheadRun {
 
@@ -23,6 +23,7 @@ public final class PairedOverheadRun {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     int batches = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     ResilienceBenchmark bench = new ResilienceBenchmark();
+    bench.topology = args.length > 2 ? args[2] : "local";
     bench.setUp();
     Map<String, Runnable> variants = new LinkedHashMap<>();
     variants.put("bareRequest", bench::bareRequest);
@@ -50,7 +51,8 @@ public final class PairedOverheadRun {
           throughput.computeIfAbsent(name, key -> new ArrayList<>()).add(ops);
         });
       }
-      System.out.printf(Locale.ROOT, "%n%d rounds of %d requests per variant; throughput relative to the bare request in the same round%n", rounds, batches * ResilienceBenchmark.BATCH);
+      System.out.printf(Locale.ROOT, "%n%s requests, %d rounds of %d requests per variant; throughput relative to the bare request in the same round%n",
+          bench.topology, rounds, batches * ResilienceBenchmark.BATCH);
       System.out.printf(Locale.ROOT, "%-32s %14s %10s %12s %12s%n", "variant", "median ops/s", "vs bare", "p25 vs bare", "p75 vs bare");
       for (String name : variants.keySet()) {
         List<Double> r = sorted(ratios.get(name));

@@ -1,5 +1,6 @@
 package io.sagabus.perf;
 
+import com.hazelcast.config.Config;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -14,10 +15,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +36,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,9 +44,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Local event-bus request/reply (JSON bodies), with a fixed number of requests in flight, issued from an event-loop
+ * Event-bus request/reply (JSON bodies), with a fixed number of requests in flight, issued from an event-loop
  * context as a service would: bare, through sagabus's resilience stack, and through Resilience4j CircuitBreaker +
- * Bulkhead (their permission API, the cheapest way to wrap an async call), all in one run.
+ * Bulkhead (their permission API, the cheapest way to wrap an async call), all in one run. {@code topology=local}
+ * answers in the same Vert.x; {@code clustered} answers from a second Hazelcast-clustered Vert.x over loopback TCP,
+ * as a participant on another node does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -54,7 +63,11 @@ public class ResilienceBenchmark {
   static final String ADDRESS = "bench.echo";
   static final long SEND_TIMEOUT_MS = 5_000;
 
+  @Param({"local", "clustered"})
+  String topology = "local";
+
   Vertx vertx;
+  Vertx responder;
   Context context;
   JsonObject body;
   DeliveryOptions options;
@@ -65,11 +78,20 @@ public class ResilienceBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    vertx.deployVerticle(new VerticleBase() {
+    if (topology.equals("clustered")) {
+      String cluster = "bench-" + UUID.randomUUID();
+      int port = 20_000 + ThreadLocalRandom.current().nextInt(20_000);
+      vertx = clustered(cluster, port);
+      responder = clustered(cluster, port);
+    } else {
+      vertx = Vertx.vertx();
+      responder = vertx;
+    }
+    Vertx echo = responder;
+    echo.deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> message.reply(message.body())).completion();
+        return echo.eventBus().<JsonObject>consumer(ADDRESS, message -> message.reply(message.body())).completion();
       }
     }).toCompletionStage().toCompletableFuture().get();
     context = vertx.getOrCreateContext();
@@ -85,6 +107,24 @@ public class ResilienceBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get();
+    if (responder != vertx) {
+      responder.close().toCompletionStage().toCompletableFuture().get();
+    }
+  }
+
+  /** A Vert.x in a private loopback Hazelcast cluster of two. */
+  private static Vertx clustered(String cluster, int port) throws Exception {
+    Config config = ConfigUtil.loadConfig().setClusterName(cluster);
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.logging.type", "none");
+    config.getNetworkConfig().setPort(port).setPortAutoIncrement(true);
+    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1)));
+    config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1");
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(config)).buildClustered()
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   @Benchmark

@@ -68,18 +68,21 @@ public final class SagaThroughputBench {
   }
 
   private static void report(String name, HttpLoad load, HttpClient http, String url, int seconds, int connections) throws Exception {
-    URI target = URI.create(url + "/api/orders?wait=30000");
+    URI target = URI.create(url + "/api/orders?wait=20000");
     load.closedLoop(connections, Math.max(2, seconds / 3), () -> post(http, target), SagaThroughputBench::completed);
     HttpLoad.Result max = load.closedLoop(connections, seconds, () -> post(http, target), SagaThroughputBench::completed);
     int half = Math.max(1, (int) (max.perSecond() / 2));
     HttpLoad.Result atHalf = load.openLoop(half, seconds * 1000L, () -> post(http, target), SagaThroughputBench::completed);
     System.out.printf("RESULT %s max=%.0f completed/s (closed loop, %d connections, p50=%.2f p99=%.2f ms, %d failed) | at half load %d/s: p50=%.2f p99=%.2f p99.9=%.2f ms, %d failed%n",
         name, max.perSecond(), connections, max.ms(50), max.ms(99), max.failures(), half, atHalf.ms(50), atHalf.ms(99), atHalf.ms(99.9), atHalf.failures());
+    if (max.firstFailure() != null) {
+      System.out.printf("WARN %s: first failure: %s%n", name, max.firstFailure());
+    }
   }
 
   /** Holds 10,000 sagas at a slowed shipping step and divides the heap they add by their number. */
   private static void heapPerInFlightSaga(RunningNode node, HttpClient http, HttpLoad load) throws Exception {
-    node.vertx().eventBus().request(ChaosAddresses.SET, new JsonObject().put("service", "shipping").put("latencyMs", 120_000),
+    node.vertx().eventBus().request(ChaosAddresses.SET, new JsonObject().put("service", "shipping").put("latencyMs", 60_000),
         new DeliveryOptions().setSendTimeout(5_000)).await(10, TimeUnit.SECONDS);
     long before = usedHeapAfterGc();
     URI target = URI.create(node.httpUrl() + "/api/orders");

@@ -81,23 +81,26 @@ public final class Backends {
     return inUse;
   }
 
-  /** One readiness check per backend: a round trip for a real one, always up for an embedded stand-in. */
+  /**
+   * One readiness check per backend: a round trip for a real one, always up for an embedded stand-in. A check that
+   * answers after its timeout has already been reported down, so only the first answer counts.
+   */
   public void registerReadinessChecks(HealthChecks checks) {
     checks.register("readiness/postgres", CHECK_TIMEOUT_MS, promise -> postgres
         .map(pool -> pool.query("SELECT 1").execute().<Status>map(rows -> Status.OK(detail("postgres"))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("store"))))
         .recover(failure -> Future.succeededFuture(Status.KO(detail("postgres").put("error", failure.getMessage()))))
-        .onComplete(promise));
+        .onSuccess(promise::tryComplete));
     checks.register("readiness/redis", CHECK_TIMEOUT_MS, promise -> redis
         .map(client -> client.send(Request.cmd(Command.PING)).<Status>map(reply -> Status.OK(detail("redis"))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("ratelimit"))))
         .recover(failure -> Future.succeededFuture(Status.KO(detail("redis").put("error", failure.getMessage()))))
-        .onComplete(promise));
+        .onSuccess(promise::tryComplete));
     checks.register("readiness/kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin
         .map(admin -> admin.describeCluster().<Status>map(cluster -> Status.OK(detail("kafka").put("brokers", cluster.getNodes().size()))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("events"))))
         .recover(failure -> Future.succeededFuture(Status.KO(detail("kafka").put("error", failure.getMessage()))))
-        .onComplete(promise));
+        .onSuccess(promise::tryComplete));
   }
 
   public Future<Void> close() {
