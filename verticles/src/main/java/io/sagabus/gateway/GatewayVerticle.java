@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
     ResilienceRoutes.mount(vertx, router);
     // Every /api/admin/* route is already behind AdminAuth, so the saga routes need no check of their own.
     SagaApiRoutes.mount(vertx, router, SagaApiRoutes.NO_ADMIN_CHECK);
+    DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()
         .requestHandler(router)

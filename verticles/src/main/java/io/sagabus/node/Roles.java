@@ -1,6 +1,8 @@
 package io.sagabus.node;
 
 import io.sagabus.circuits.CircuitsVerticle;
+import io.sagabus.dashboard.DashboardVerticle;
+import io.sagabus.dashboard.contract.DashboardAddresses;
 import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.notification.NotificationVerticle;
@@ -34,6 +36,7 @@ public final class Roles {
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);
+    FACTORIES.put(DashboardAddresses.ROLE, DashboardVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }
 
