@@ -43,6 +43,7 @@ final class AuditCommand implements Callable<Integer> {
   static final int API_UNREADABLE = 8;
   private static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "COMPENSATION_FAILED");
   private static final int PAGE = 500;
+  private static final int READ_ATTEMPTS = 8;
 
   @Parameters(index = "0", paramLabel = "save|check", description = "save a baseline, or check against one")
   String mode;
@@ -231,20 +232,29 @@ final class AuditCommand implements Callable<Integer> {
     return total;
   }
 
+  /** A read of the public API; a 5xx is retried a few times, since the audit may run while faults are injected. */
   private JsonObject get(String path) {
     HttpRequest request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30)).GET().build();
-    try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new ApiUnreadable("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+    String lastProblem = null;
+    for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return new JsonObject(response.body());
+        }
+        lastProblem = "GET " + path + " answered " + response.statusCode() + ": " + response.body();
+        if (response.statusCode() < 500) {
+          break;
+        }
+      } catch (IOException | DecodeException e) {
+        lastProblem = "GET " + url + path + " failed: " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ApiUnreadable("interrupted");
       }
-      return new JsonObject(response.body());
-    } catch (IOException | DecodeException e) {
-      throw new ApiUnreadable("GET " + url + path + " failed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiUnreadable("interrupted");
+      sleep(200L * attempt);
     }
+    throw new ApiUnreadable(lastProblem);
   }
 
   private static void report(List<String> failures, boolean holds, String invariant, String detail) {
