@@ -3,6 +3,7 @@ package io.sagabus.inventory;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
+import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -44,16 +45,9 @@ final class PostgresInventory implements InventoryBook {
         "CREATE TABLE IF NOT EXISTS " + reservations + " (saga_id text NOT NULL, sku text NOT NULL, qty bigint NOT NULL, "
             + "sold boolean NOT NULL, PRIMARY KEY (saga_id, sku))",
         ledger.createTableSql());
-    return pool.withConnection(conn -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String statement : ddl) {
-        chain = chain.compose(ignored -> conn.query(statement).execute().mapEmpty());
-      }
-      List<Tuple> rows = seed.stream().map(item -> Tuple.of(item.sku(), item.stock(), item.price())).toList();
-      return rows.isEmpty() ? chain : chain.compose(ignored -> conn.preparedQuery(
-          "INSERT INTO " + stock + " (sku, available, reserved, sold, price) VALUES ($1, $2, 0, 0, $3) ON CONFLICT DO NOTHING")
-          .executeBatch(rows).mapEmpty());
-    });
+    List<Tuple> rows = seed.stream().map(item -> Tuple.of(item.sku(), item.stock(), item.price())).toList();
+    return PgSchema.apply(pool, stock, ddl).compose(ignored -> rows.isEmpty() ? Future.succeededFuture()
+        : pool.preparedQuery("INSERT INTO " + stock + " (sku, available, reserved, sold, price) VALUES ($1, $2, 0, 0, $3) ON CONFLICT DO NOTHING").executeBatch(rows).mapEmpty());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.sagabus.order;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
+import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -31,13 +32,7 @@ final class PostgresOrders implements OrderBook {
         "CREATE TABLE IF NOT EXISTS " + orders + " (order_id text PRIMARY KEY, saga_id text NOT NULL, status text NOT NULL, "
             + "amount bigint, doc jsonb NOT NULL)",
         ledger.createTableSql());
-    return pool.withConnection(conn -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String statement : ddl) {
-        chain = chain.compose(ignored -> conn.query(statement).execute().mapEmpty());
-      }
-      return chain;
-    });
+    return PgSchema.apply(pool, orders, ddl);
   }
 
   @Override

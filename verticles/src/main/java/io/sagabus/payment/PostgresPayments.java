@@ -3,6 +3,7 @@ package io.sagabus.payment;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
+import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -49,16 +50,9 @@ final class PostgresPayments implements PaymentBook {
             + "amount bigint NOT NULL, at text NOT NULL)",
         "CREATE INDEX IF NOT EXISTS " + refunds + "_customer ON " + refunds + " (customer_id)",
         ledger.createTableSql());
-    return pool.withConnection(conn -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String statement : ddl) {
-        chain = chain.compose(ignored -> conn.query(statement).execute().mapEmpty());
-      }
-      List<Tuple> rows = seed.stream().map(c -> Tuple.of(c.customerId(), c.name(), c.balance())).toList();
-      return rows.isEmpty() ? chain : chain.compose(ignored -> conn.preparedQuery(
-          "INSERT INTO " + accounts + " (customer_id, name, balance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-          .executeBatch(rows).mapEmpty());
-    });
+    List<Tuple> rows = seed.stream().map(c -> Tuple.of(c.customerId(), c.name(), c.balance())).toList();
+    return PgSchema.apply(pool, accounts, ddl).compose(ignored -> rows.isEmpty() ? Future.succeededFuture()
+        : pool.preparedQuery("INSERT INTO " + accounts + " (customer_id, name, balance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").executeBatch(rows).mapEmpty());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -63,15 +64,7 @@ public final class PostgresSagaStore implements SagaStore {
         "CREATE INDEX IF NOT EXISTS " + sagas + "_status_newest ON " + sagas + " (status, created_at DESC, id DESC)",
         "CREATE TABLE IF NOT EXISTS " + leases + " (node_id text PRIMARY KEY, lease_until bigint NOT NULL)"
     };
-    // One connection in order: concurrent CREATE IF NOT EXISTS of one table can collide in the catalog.
-    return pool.withConnection(conn -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (String ddl : schema) {
-        chain = chain.compose(ignored -> conn.query(ddl).execute().mapEmpty());
-      }
-      return chain;
-    }).recover(failure -> failure.getMessage() != null && failure.getMessage().contains("already exists")
-        ? Future.succeededFuture() : Future.failedFuture(failure));
+    return PgSchema.apply(pool, sagas, List.of(schema));
   }
 
   @Override
