@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * HTTP by {@code POST /api/orders?wait=...} so each latency is a whole saga, start to COMPLETED. Runs a plain Vert.x
  * HTTP endpoint in the same JVM as the baseline. Not a test: it prints figures.
  *
- * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres [seconds] [concurrency]</pre>
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres [seconds] [concurrency] [every-step|transitions]</pre>
  *
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
@@ -45,6 +45,7 @@ public final class SagaLoad {
     String store = args.length > 0 ? args[0] : "embedded";
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    String checkpoint = args.length > 3 ? args[3] : "every-step";
     int nodePort = 18_080 + (int) (Math.random() * 1000);
     int baselinePort = nodePort + 1;
     int clusterPort = 25_701 + (int) (Math.random() * 1000);
@@ -58,7 +59,7 @@ public final class SagaLoad {
             .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))
         .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-PERF", new JsonObject().put("stock", 1_000_000_000L).put("price", 1))))
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
-        .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + "."));
+        .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
     if (store.equals("postgres")) {
       config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16))
           .put("order", tables.copy()).put("inventory", config.getJsonObject("inventory").copy().mergeIn(tables))
@@ -80,7 +81,8 @@ public final class SagaLoad {
         .put("shippingAddress", new JsonObject().put("street", "1 Main St").put("city", "Springfield").put("country", "US")).encode());
     String sagaUri = "/api/orders?wait=20000";
 
-    System.out.printf(Locale.ROOT, "store=%s seconds=%d concurrency=%d cores=%d%n", store, seconds, concurrency, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "store=%s checkpoint=%s seconds=%d concurrency=%d cores=%d%n", store, checkpoint, seconds, concurrency,
+        Runtime.getRuntime().availableProcessors());
     closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
     Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
     report("baseline plain endpoint, closed loop", baselineMax);

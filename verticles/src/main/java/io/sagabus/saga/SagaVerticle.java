@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Config section {@code saga}: {@code store} (auto|embedded|postgres; auto picks postgres when one is configured),
  * {@code tablePrefix}, {@code mapPrefix}, {@code stepTimeoutMs}, {@code retry {maxAttempts, initialBackoffMs,
- * maxBackoffMs}}, {@code compensationRetry {...}}, {@code leaseMs}, {@code journal {maxBatch, maxInFlight}}.
+ * maxBackoffMs}}, {@code compensationRetry {...}}, {@code leaseMs}, {@code journal {maxBatch, maxInFlight}},
+ * {@code checkpoint} (every-step|transitions).
  */
 public final class SagaVerticle extends VerticleBase {
 
@@ -70,7 +71,12 @@ public final class SagaVerticle extends VerticleBase {
             Duration.ofMillis(compensationRetry.longValue("maxBackoffMs", 2_000, 1, 600_000))).retryOn(failure -> true));
     List<SagaDefinition> definitions = new ArrayList<>(List.of(order));
     definitions.addAll(extraDefinitions);
-    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics());
+    String checkpoint = config.string("checkpoint", "every-step");
+    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics(), switch (checkpoint) {
+      case "every-step" -> SagaEngine.Checkpoint.EVERY_STEP;
+      case "transitions" -> SagaEngine.Checkpoint.TRANSITIONS;
+      default -> throw new ConfigException(config.key("checkpoint"), "must be every-step or transitions, got '" + checkpoint + "'");
+    });
     Context context = vertx.getOrCreateContext();
     node.cluster().onMemberLeft(nodeId -> context.runOnContext(ignored -> adopt(nodeId, "left the cluster")));
     var bus = vertx.eventBus();
