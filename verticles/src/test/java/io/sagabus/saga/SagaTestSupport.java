@@ -67,7 +67,8 @@ final class SagaTestSupport {
         .put("saga", tables.copy().put("store", "postgres"))
         .put("order", tables.copy())
         .put("inventory", tables.copy())
-        .put("payment", tables.copy());
+        .put("payment", tables.copy())
+        .put("shipping", tables.copy());
   }
 
   static Response get(String baseUrl, String path) {
