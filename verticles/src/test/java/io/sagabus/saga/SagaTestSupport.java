@@ -75,6 +75,17 @@ final class SagaTestSupport {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
   }
 
+  static String text(String baseUrl, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Response post(String baseUrl, String path, JsonObject body, String idempotencyKey) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .header("Content-Type", "application/json")
