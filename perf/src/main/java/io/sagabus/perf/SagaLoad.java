@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * HTTP by {@code POST /api/orders?wait=...} so each latency is a whole saga, start to COMPLETED. Runs a plain Vert.x
  * HTTP endpoint in the same JVM as the baseline. Not a test: it prints figures.
  *
- * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres [seconds] [concurrency] [every-step|transitions]</pre>
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [every-step|transitions]</pre>
  *
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
@@ -60,10 +60,17 @@ public final class SagaLoad {
         .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-PERF", new JsonObject().put("stock", 1_000_000_000L).put("price", 1))))
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
-    if (store.equals("postgres")) {
+    if (store.equals("postgres-journal")) {
+      // The saga store on PostgreSQL, participants in memory: what the journal alone sustains.
+      config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16));
+      config.getJsonObject("saga").mergeIn(tables).put("store", "postgres");
+      for (String service : new String[] {"order", "inventory", "payment", "shipping"}) {
+        config.put(service, config.getJsonObject(service, new JsonObject()).copy().put("store", "memory"));
+      }
+    } else if (store.equals("postgres")) {
       config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16))
           .put("order", tables.copy()).put("inventory", config.getJsonObject("inventory").copy().mergeIn(tables))
-          .put("payment", config.getJsonObject("payment").copy().mergeIn(tables));
+          .put("payment", config.getJsonObject("payment").copy().mergeIn(tables)).put("shipping", tables.copy());
       config.getJsonObject("saga").mergeIn(tables).put("store", "postgres");
     } else {
       config.getJsonObject("saga").put("store", "embedded");

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Config section {@code saga}: {@code store} (auto|embedded|postgres; auto picks postgres when one is configured),
  * {@code tablePrefix}, {@code mapPrefix}, {@code stepTimeoutMs}, {@code retry {maxAttempts, initialBackoffMs,
  * maxBackoffMs}}, {@code compensationRetry {...}}, {@code leaseMs}, {@code journal {maxBatch, maxInFlight}},
- * {@code checkpoint} (every-step|transitions).
+ * {@code checkpoint} (every-step|transitions), {@code retainFinishedMs} (embedded store: how long finished sagas stay).
  */
 public final class SagaVerticle extends VerticleBase {
 
@@ -117,7 +117,7 @@ public final class SagaVerticle extends VerticleBase {
     if (!prefix.startsWith("sagabus.")) {
       throw new ConfigException(config.key("mapPrefix"), "must start with 'sagabus.' so the maps get a backup, got '" + prefix + "'");
     }
-    return new EmbeddedSagaStore(vertx, prefix);
+    return new EmbeddedSagaStore(vertx, prefix, config.longValue("retainFinishedMs", 86_400_000L, 1_000, Long.MAX_VALUE));
   }
 
   private Future<Void> renewLease() {
