@@ -50,7 +50,7 @@ public final class DashboardLoad {
       plainVertx(sagasPerSecond, seconds);
       return;
     }
-    RunningNode node = NodeLauncher.start(config, false).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    RunningNode node = NodeLauncher.start(config, false).get(60, TimeUnit.SECONDS);
 
     AtomicLong framesReceived = new AtomicLong();
     AtomicLong frameBytes = new AtomicLong();

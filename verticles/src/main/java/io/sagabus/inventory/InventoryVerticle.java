@@ -2,6 +2,7 @@ package io.sagabus.inventory;
 
 import io.sagabus.inventory.contract.InventoryAddresses;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.backend.StoreChoice;
 import io.sagabus.platform.config.ConfigException;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.eventbus.FailureCodes;
@@ -35,7 +36,7 @@ public final class InventoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
-    book = usePostgres(node, config)
+    book = StoreChoice.postgres(config, node.backends())
         ? new PostgresInventory(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
         : new MemoryInventory(vertx, faults);
     var bus = vertx.eventBus();
@@ -47,22 +48,6 @@ public final class InventoryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(InventoryAddresses.RESTOCK, book::restock).completion(),
         bus.<JsonObject>consumer(InventoryAddresses.STATUS, book::status).completion(),
         faults.listen(vertx, InventoryAddresses.FAULTS))));
-  }
-
-  /** {@code store}: auto (postgres when one is configured), memory or postgres. */
-  static boolean usePostgres(NodeContext node, ConfigReader config) {
-    String kind = config.string("store", "auto");
-    return switch (kind) {
-      case "auto" -> node.backends().postgres().isPresent();
-      case "memory" -> false;
-      case "postgres" -> {
-        if (node.backends().postgres().isEmpty()) {
-          throw new ConfigException(config.key("store"), "is postgres but no postgres.url is configured");
-        }
-        yield true;
-      }
-      default -> throw new ConfigException(config.key("store"), "must be auto, memory or postgres, got '" + kind + "'");
-    };
   }
 
   private void stockLevel(Message<JsonObject> message) {

@@ -28,6 +28,11 @@ public final class Main {
     System.setProperty("hazelcast.logging.type", "slf4j");
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     System.setProperty("java.net.preferIPv4Stack", "true");
+    // With fewer than 2 common-pool threads (any 2-core host), Hazelcast completes every async map operation on a
+    // brand-new thread; measured: embedded saga store throughput x1.7 with this set.
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
     return commandLine().execute(withDefaultSubcommand(args));
   }
 

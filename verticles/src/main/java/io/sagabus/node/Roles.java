@@ -31,7 +31,7 @@ public final class Roles {
     FACTORIES.put("order", OrderVerticle::new);
     FACTORIES.put("inventory", InventoryVerticle::new);
     FACTORIES.put("payment", PaymentVerticle::new);
-    FACTORIES.put("shipping", node -> new ShippingVerticle(node.config().section("shipping")));
+    FACTORIES.put("shipping", ShippingVerticle::new);
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);

@@ -2,7 +2,7 @@ package io.sagabus.order;
 
 import io.sagabus.order.contract.OrderAddresses;
 import io.sagabus.platform.NodeContext;
-import io.sagabus.platform.config.ConfigException;
+import io.sagabus.platform.backend.StoreChoice;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.platform.participant.Faults;
@@ -30,7 +30,7 @@ public final class OrderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
-    book = usePostgres()
+    book = StoreChoice.postgres(config, node.backends())
         ? new PostgresOrders(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
         : new MemoryOrders(vertx, faults);
     var bus = vertx.eventBus();
@@ -41,21 +41,6 @@ public final class OrderVerticle extends VerticleBase {
         bus.<JsonObject>consumer(OrderAddresses.STATUS, book::status).completion(),
         bus.<JsonObject>consumer(OrderAddresses.GET, this::get).completion(),
         faults.listen(vertx, OrderAddresses.FAULTS))));
-  }
-
-  private boolean usePostgres() {
-    String kind = config.string("store", "auto");
-    return switch (kind) {
-      case "auto" -> node.backends().postgres().isPresent();
-      case "memory" -> false;
-      case "postgres" -> {
-        if (node.backends().postgres().isEmpty()) {
-          throw new ConfigException(config.key("store"), "is postgres but no postgres.url is configured");
-        }
-        yield true;
-      }
-      default -> throw new ConfigException(config.key("store"), "must be auto, memory or postgres, got '" + kind + "'");
-    };
   }
 
   private void get(Message<JsonObject> message) {

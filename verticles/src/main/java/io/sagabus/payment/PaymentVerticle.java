@@ -2,6 +2,7 @@ package io.sagabus.payment;
 
 import io.sagabus.payment.contract.PaymentAddresses;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.backend.StoreChoice;
 import io.sagabus.platform.config.ConfigException;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.eventbus.FailureCodes;
@@ -31,7 +32,7 @@ public final class PaymentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
-    book = usePostgres()
+    book = StoreChoice.postgres(config, node.backends())
         ? new PostgresPayments(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
         : new MemoryPayments(vertx, faults);
     var bus = vertx.eventBus();
@@ -42,21 +43,6 @@ public final class PaymentVerticle extends VerticleBase {
         bus.<JsonObject>consumer(PaymentAddresses.CUSTOMERS, this::customers).completion(),
         bus.<JsonObject>consumer(PaymentAddresses.ACCOUNT, this::account).completion(),
         faults.listen(vertx, PaymentAddresses.FAULTS))));
-  }
-
-  private boolean usePostgres() {
-    String kind = config.string("store", "auto");
-    return switch (kind) {
-      case "auto" -> node.backends().postgres().isPresent();
-      case "memory" -> false;
-      case "postgres" -> {
-        if (node.backends().postgres().isEmpty()) {
-          throw new ConfigException(config.key("store"), "is postgres but no postgres.url is configured");
-        }
-        yield true;
-      }
-      default -> throw new ConfigException(config.key("store"), "must be auto, memory or postgres, got '" + kind + "'");
-    };
   }
 
   private void customers(Message<JsonObject> message) {

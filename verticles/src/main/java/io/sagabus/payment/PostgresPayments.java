@@ -4,6 +4,7 @@ import io.sagabus.platform.backend.PgSchema;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
+import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;

@@ -26,15 +26,21 @@ public final class EmbeddedSagaStore implements SagaStore {
 
   private final Vertx vertx;
   private final String prefix;
+  private final long retainFinishedMs;
   private AsyncMap<String, String> sagas;
   private AsyncMap<String, String> owners;
   private AsyncMap<String, String> idempotencyKeys;
   private AsyncMap<String, Long> leases;
 
-  /** {@code prefix} separates stores sharing a cluster (tests); it must start with {@code sagabus.} for the backups. */
-  public EmbeddedSagaStore(Vertx vertx, String prefix) {
+  /**
+   * {@code prefix} separates stores sharing a cluster (tests); it must start with {@code sagabus.} for the backups.
+   * Finished sagas (and their idempotency keys) are dropped {@code retainFinishedMs} after they end, so the maps,
+   * which live in the members' heaps, do not grow without bound; parked sagas are kept until a person acts.
+   */
+  public EmbeddedSagaStore(Vertx vertx, String prefix, long retainFinishedMs) {
     this.vertx = vertx;
     this.prefix = prefix;
+    this.retainFinishedMs = retainFinishedMs;
   }
 
   @Override
@@ -91,8 +97,15 @@ public final class EmbeddedSagaStore implements SagaStore {
         return Future.failedFuture(new StaleSagaException(saga.id()));
       }
       saga.storedForm = form;
-      return indexOwner(saga);
+      return indexOwner(saga).compose(ignored -> saga.status().terminal() ? expire(saga, form) : Future.succeededFuture());
     });
+  }
+
+  /** Rewrites a finished saga with a time to live; nothing changes a finished saga any more, so no CAS is needed. */
+  private Future<Void> expire(SagaInstance saga, String form) {
+    Future<Void> key = saga.idempotencyKey() == null ? Future.succeededFuture()
+        : idempotencyKeys.put(saga.idempotencyKey(), saga.id(), retainFinishedMs);
+    return Future.all(sagas.put(saga.id(), form, retainFinishedMs), key).mapEmpty();
   }
 
   private Future<Void> indexOwner(SagaInstance saga) {

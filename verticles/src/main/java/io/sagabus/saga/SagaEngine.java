@@ -52,6 +52,10 @@ public final class SagaEngine {
   private final Map<String, List<Promise<SagaInstance>>> waiters = new HashMap<>();
   private final Set<String> waitingForCircuit = new HashSet<>();
   private Duration maxPark = Duration.ofSeconds(60);
+  private final Checkpoint checkpoint;
+
+  /** When a successful step is written to the store. */
+  public enum Checkpoint { EVERY_STEP, TRANSITIONS }
 
   /** A request the engine refuses, with a {@link FailureCodes} code. */
   public static final class SagaRequestException extends RuntimeException {
@@ -67,8 +71,10 @@ public final class SagaEngine {
     }
   }
 
-  public SagaEngine(Vertx vertx, SagaStore store, ParticipantClient participants, List<SagaDefinition> definitions, String nodeId, MeterRegistry registry) {
+  public SagaEngine(Vertx vertx, SagaStore store, ParticipantClient participants, List<SagaDefinition> definitions, String nodeId,
+      MeterRegistry registry, Checkpoint checkpoint) {
     this.vertx = vertx;
+    this.checkpoint = checkpoint;
     this.store = store;
     this.participants = participants;
     definitions.forEach(definition -> this.definitions.put(definition.type(), definition));
@@ -247,7 +253,7 @@ public final class SagaEngine {
         saga.retrying = false;
         saga.nextStep++;
         setStep(saga, record, StepStatus.SUCCEEDED, attempt, null);
-        persist(saga).onSuccess(ignored -> forward(saga));
+        checkpoint(saga).onSuccess(ignored -> forward(saga));
         return;
       }
       Throwable failure = result.cause();
@@ -510,6 +516,16 @@ public final class SagaEngine {
 
   private static JsonObject command(SagaInstance saga, String step, int attempt) {
     return saga.input.copy().mergeIn(saga.data).put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
+  }
+
+  /**
+   * After a step succeeded: stored at once with {@link Checkpoint#EVERY_STEP}; with {@link Checkpoint#TRANSITIONS} only
+   * at the next saga transition or failure. Either way recovery is correct, because a node that resumes from an
+   * older state re-sends steps that participants answer from their ledgers; the second only loses the history of
+   * steps since the last write if the node dies.
+   */
+  private Future<Void> checkpoint(SagaInstance saga) {
+    return checkpoint == Checkpoint.EVERY_STEP ? persist(saga) : Future.succeededFuture();
   }
 
   /** Stores the saga; a store outage is waited out, a lost compare-and-set means another node owns it now. */

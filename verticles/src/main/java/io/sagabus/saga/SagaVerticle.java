@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Config section {@code saga}: {@code store} (auto|embedded|postgres; auto picks postgres when one is configured),
  * {@code tablePrefix}, {@code mapPrefix}, {@code stepTimeoutMs}, {@code retry {maxAttempts, initialBackoffMs,
- * maxBackoffMs}}, {@code compensationRetry {...}}, {@code leaseMs}, {@code journal {maxBatch, maxInFlight}}.
+ * maxBackoffMs}}, {@code compensationRetry {...}}, {@code leaseMs}, {@code journal {maxBatch, maxInFlight}},
+ * {@code checkpoint} (every-step|transitions), {@code retainFinishedMs} (embedded store: how long finished sagas stay).
  */
 public final class SagaVerticle extends VerticleBase {
 
@@ -72,8 +73,12 @@ public final class SagaVerticle extends VerticleBase {
             Duration.ofMillis(compensationRetry.longValue("maxBackoffMs", 2_000, 1, 600_000))).retryOn(failure -> true));
     List<SagaDefinition> definitions = new ArrayList<>(List.of(order));
     definitions.addAll(extraDefinitions);
-    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics())
-        .maxPark(Duration.ofMillis(config.longValue("maxParkMs", 60_000, 0, 86_400_000)));
+    String checkpoint = config.string("checkpoint", "every-step");
+    engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics(), switch (checkpoint) {
+      case "every-step" -> SagaEngine.Checkpoint.EVERY_STEP;
+      case "transitions" -> SagaEngine.Checkpoint.TRANSITIONS;
+      default -> throw new ConfigException(config.key("checkpoint"), "must be every-step or transitions, got '" + checkpoint + "'");
+    }).maxPark(Duration.ofMillis(config.longValue("maxParkMs", 60_000, 0, 86_400_000)));
     Context context = vertx.getOrCreateContext();
     node.cluster().onMemberLeft(nodeId -> context.runOnContext(ignored -> adopt(nodeId, "left the cluster")));
     var bus = vertx.eventBus();
@@ -114,7 +119,7 @@ public final class SagaVerticle extends VerticleBase {
     if (!prefix.startsWith("sagabus.")) {
       throw new ConfigException(config.key("mapPrefix"), "must start with 'sagabus.' so the maps get a backup, got '" + prefix + "'");
     }
-    return new EmbeddedSagaStore(vertx, prefix);
+    return new EmbeddedSagaStore(vertx, prefix, config.longValue("retainFinishedMs", 86_400_000L, 1_000, Long.MAX_VALUE));
   }
 
   private Future<Void> renewLease() {

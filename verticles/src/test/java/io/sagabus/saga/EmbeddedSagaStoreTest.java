@@ -31,7 +31,7 @@ class EmbeddedSagaStoreTest extends SagaStoreContract {
     JsonObject lightweight = new JsonObject().put("roles", new JsonArray().add("notification"));
     first = cluster.startNode(lightweight.copy());
     second = cluster.startNode(lightweight.copy());
-    store = new EmbeddedSagaStore(second.vertx(), prefix);
+    store = new EmbeddedSagaStore(second.vertx(), prefix, 60_000);
     run(store::start);
   }
 
@@ -55,8 +55,24 @@ class EmbeddedSagaStoreTest extends SagaStoreContract {
   }
 
   @Test
+  void finishedSagas_expireAfterTheRetention_parkedOnesStay() {
+    EmbeddedSagaStore shortMemory = new EmbeddedSagaStore(second.vertx(), prefix + "short.", 1_000);
+    run(shortMemory::start);
+    SagaInstance finished = run(() -> shortMemory.create(newSaga("node-a", "key-" + java.util.UUID.randomUUID(), "h")));
+    SagaInstance parked = run(() -> shortMemory.create(newSaga("node-a", null, null)));
+    finished.status = io.sagabus.saga.contract.SagaStatus.COMPLETED;
+    parked.status = io.sagabus.saga.contract.SagaStatus.COMPENSATION_FAILED;
+    run(() -> shortMemory.save(finished));
+    run(() -> shortMemory.save(parked));
+
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> run(() -> shortMemory.get(finished.id())) == null);
+    assertThat(run(() -> shortMemory.get(parked.id()))).isNotNull();
+  }
+
+  @Test
   void sagasWrittenThroughOneMember_outliveThatMember() {
-    EmbeddedSagaStore throughFirst = new EmbeddedSagaStore(first.vertx(), prefix);
+    EmbeddedSagaStore throughFirst = new EmbeddedSagaStore(first.vertx(), prefix, 60_000);
     var context = first.vertx().getOrCreateContext();
     List<SagaInstance> written = new ArrayList<>();
     for (int i = 0; i < 50; i++) {

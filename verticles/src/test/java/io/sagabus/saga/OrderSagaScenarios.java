@@ -104,6 +104,9 @@ abstract class OrderSagaScenarios {
         .containsOnly("SUCCEEDED");
     assertThat(saga.getJsonArray("transitions").stream().map(t -> ((JsonObject) t).getString("to")))
         .containsExactly("RUNNING", "COMPLETED");
+    String metrics = SagaTestSupport.text(url, "/metrics");
+    assertThat(metrics).contains("sagabus_saga_completed_total{type=\"order\"}", "sagabus_saga_started_total{type=\"order\"}",
+        "sagabus_saga_duration_seconds_bucket", "sagabus_saga_step_latency_seconds_bucket", "sagabus_saga_inflight");
   }
 
   @Test

@@ -87,7 +87,7 @@ abstract class SagaRecoveryScenarios {
     JsonObject config = storeConfig();
     SagaStore store = "postgres".equals(config.getString("store"))
         ? new PostgresSagaStore(node.vertx(), node.context().backends().postgres().orElseThrow(), config.getString("tablePrefix"), 10, 1)
-        : new EmbeddedSagaStore(node.vertx(), config.getString("mapPrefix"));
+        : new EmbeddedSagaStore(node.vertx(), config.getString("mapPrefix"), 60_000);
     SagaDefinition definition = OrderSaga.definition(Duration.ofSeconds(5), SagaDefinition.DEFAULT_RETRY, SagaDefinition.DEFAULT_COMPENSATION_RETRY);
     SagaInstance saga = SagaInstance.create(UUID.randomUUID().toString(), definition, orderInput(), null, null,
         "ghost-" + UUID.randomUUID(), System.currentTimeMillis());

@@ -82,11 +82,23 @@ final class SagaTestSupport {
         .put("saga", tables.copy().put("store", "postgres"))
         .put("order", tables.copy())
         .put("inventory", tables.copy())
-        .put("payment", tables.copy());
+        .put("payment", tables.copy())
+        .put("shipping", tables.copy());
   }
 
   static Response get(String baseUrl, String path) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+  }
+
+  static String text(String baseUrl, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   static Response post(String baseUrl, String path, JsonObject body, String idempotencyKey) {

@@ -1,0 +1,259 @@
+package io.sagabus.perf;
+
+import io.sagabus.node.NodeLauncher;
+import io.sagabus.node.RunningNode;
+import io.sagabus.platform.config.NodeConfig;
+import io.sagabus.saga.contract.SagaAddresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Load generator for the order saga: one clustered node (Hazelcast, single member) with HTTP in front, driven over
+ * HTTP by {@code POST /api/orders?wait=...} so each latency is a whole saga, start to COMPLETED. Runs a plain Vert.x
+ * HTTP endpoint in the same JVM as the baseline. Not a test: it prints figures.
+ *
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [every-step|transitions]</pre>
+ *
+ * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
+ * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
+ * in-flight saga with 10,000 sagas held at a slow step.
+ */
+public final class SagaLoad {
+
+  static final String POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      System.err.println("hint: on a 2-core host pass -Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (see docs/sagas.md)");
+    }
+    String store = args.length > 0 ? args[0] : "embedded";
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    String checkpoint = args.length > 3 ? args[3] : "every-step";
+    int nodePort = 18_080 + (int) (Math.random() * 1000);
+    int baselinePort = nodePort + 1;
+    int clusterPort = 25_701 + (int) (Math.random() * 1000);
+    String prefix = "perf" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+
+    JsonObject tables = new JsonObject().put("tablePrefix", prefix);
+    JsonObject config = new JsonObject()
+        .put("nodeName", "perf")
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", nodePort))
+        .put("cluster", new JsonObject().put("name", "perf-" + prefix).put("host", "127.0.0.1").put("port", clusterPort)
+            .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))
+        .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-PERF", new JsonObject().put("stock", 1_000_000_000L).put("price", 1))))
+        .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
+        .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
+    if (store.equals("postgres-journal")) {
+      // The saga store on PostgreSQL, participants in memory: what the journal alone sustains.
+      config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16));
+      config.getJsonObject("saga").mergeIn(tables).put("store", "postgres");
+      for (String service : new String[] {"order", "inventory", "payment", "shipping"}) {
+        config.put(service, config.getJsonObject(service, new JsonObject()).copy().put("store", "memory"));
+      }
+    } else if (store.equals("postgres")) {
+      config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16))
+          .put("order", tables.copy()).put("inventory", config.getJsonObject("inventory").copy().mergeIn(tables))
+          .put("payment", config.getJsonObject("payment").copy().mergeIn(tables)).put("shipping", tables.copy());
+      config.getJsonObject("saga").mergeIn(tables).put("store", "postgres");
+    } else {
+      config.getJsonObject("saga").put("store", "embedded");
+    }
+    RunningNode node = NodeLauncher.start(NodeConfig.from("perf", config), true).get(120, TimeUnit.SECONDS);
+    HttpServer baseline = await(node.vertx().createHttpServer()
+        .requestHandler(request -> request.body().onSuccess(body -> request.response().setStatusCode(202)
+            .putHeader("Content-Type", "application/json").end(new JsonObject().put("accepted", true).encode())))
+        .listen(baselinePort, "127.0.0.1"));
+
+    Vertx clientVertx = Vertx.vertx();
+    Buffer order = Buffer.buffer(new JsonObject().put("customerId", "c-perf")
+        .put("items", new JsonArray().add(new JsonObject().put("sku", "SKU-PERF").put("qty", 1)))
+        .put("paymentMethod", "card")
+        .put("shippingAddress", new JsonObject().put("street", "1 Main St").put("city", "Springfield").put("country", "US")).encode());
+    String sagaUri = "/api/orders?wait=20000";
+
+    System.out.printf(Locale.ROOT, "store=%s checkpoint=%s seconds=%d concurrency=%d cores=%d%n", store, checkpoint, seconds, concurrency,
+        Runtime.getRuntime().availableProcessors());
+    closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
+    Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
+    report("baseline plain endpoint, closed loop", baselineMax);
+    closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
+    Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
+    report("order saga (" + store + "), closed loop", sagaMax);
+    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, sagaMax.perSecond() / 2, seconds);
+    report("order saga (" + store + "), open loop at half the max rate", sagaHalf);
+    Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, sagaMax.perSecond() / 2, seconds);
+    report("baseline plain endpoint, open loop at the same rate", baselineHalf);
+
+    heapPerInFlightSaga(node, 10_000);
+
+    await(clientVertx.close());
+    await(baseline.close());
+    await(node.vertx().close());
+    System.exit(0);
+  }
+
+  record Result(long ok, long failed, double seconds, Histogram latency) {
+    double perSecond() {
+      return ok / seconds;
+    }
+  }
+
+  static HttpClient client(Vertx vertx, int connections) {
+    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  static Result closedLoop(Vertx vertx, int port, String uri, Buffer body, int users, int seconds) throws Exception {
+    HttpClient client = client(vertx, users);
+    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    CompletableFuture<?>[] done = new CompletableFuture<?>[users];
+    long started = System.nanoTime();
+    for (int i = 0; i < users; i++) {
+      CompletableFuture<Void> user = new CompletableFuture<>();
+      done[i] = user;
+      loop(client, port, uri, body, deadline, latency, ok, failed, user);
+    }
+    CompletableFuture.allOf(done).get(seconds + 60L, TimeUnit.SECONDS);
+    await(client.close());
+    return new Result(ok.get(), failed.get(), (System.nanoTime() - started) / 1e9, latency);
+  }
+
+  private static void loop(HttpClient client, int port, String uri, Buffer body, long deadline, Histogram latency,
+      AtomicLong ok, AtomicLong failed, CompletableFuture<Void> user) {
+    if (System.nanoTime() > deadline) {
+      user.complete(null);
+      return;
+    }
+    long sent = System.nanoTime();
+    send(client, port, uri, body).onComplete(result -> {
+      long micros = (System.nanoTime() - sent) / 1_000;
+      synchronized (latency) {
+        latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+      }
+      if (result.succeeded() && (result.result() == 200 || result.result() == 202)) {
+        ok.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+      }
+      loop(client, port, uri, body, deadline, latency, ok, failed, user);
+    });
+  }
+
+  static Result openLoop(Vertx vertx, int port, String uri, Buffer body, double ratePerSecond, int seconds) throws Exception {
+    HttpClient client = client(vertx, 256);
+    Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long total = (long) (ratePerSecond * seconds);
+    double intervalNanos = 1e9 / ratePerSecond;
+    AtomicLong outstanding = new AtomicLong(total);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    long start = System.nanoTime();
+    long[] issued = {0};
+    // A 1 ms tick on one event loop sends every request whose intended time has come; latency counts from that time.
+    vertx.getOrCreateContext().runOnContext(ignored -> vertx.setPeriodic(1, timer -> {
+      long due = Math.min(total, (long) ((System.nanoTime() - start) / intervalNanos) + 1);
+      for (; issued[0] < due; issued[0]++) {
+        long intended = start + (long) (issued[0] * intervalNanos);
+        send(client, port, uri, body).onComplete(result -> {
+          long micros = (System.nanoTime() - intended) / 1_000;
+          latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+          if (result.succeeded() && (result.result() == 200 || result.result() == 202)) {
+            ok.incrementAndGet();
+          } else {
+            failed.incrementAndGet();
+          }
+          if (outstanding.decrementAndGet() == 0) {
+            done.complete(null);
+          }
+        });
+      }
+      if (issued[0] >= total) {
+        vertx.cancelTimer(timer);
+      }
+    }));
+    try {
+      done.get(seconds + 120L, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.out.printf(Locale.ROOT, "open loop: %d of %d requests never answered%n", outstanding.get(), total);
+    }
+    await(client.close());
+    return new Result(ok.get(), failed.get(), (System.nanoTime() - start) / 1e9, latency);
+  }
+
+  private static Future<Integer> send(HttpClient client, int port, String uri, Buffer body) {
+    return client.request(HttpMethod.POST, port, "127.0.0.1", uri)
+        .compose(request -> request.putHeader("Content-Type", "application/json").send(body))
+        .compose(response -> response.body().map(ignored -> response.statusCode()));
+  }
+
+  static void report(String name, Result result) {
+    Histogram h = result.latency();
+    System.out.printf(Locale.ROOT, "%-60s %9.0f/s ok=%d failed=%d p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms%n",
+        name, result.perSecond(), result.ok(), result.failed(),
+        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+  }
+
+  /** Holds {@code count} sagas at the notification step (its reply delayed), then compares heap with and without them. */
+  static void heapPerInFlightSaga(RunningNode node, int count) throws Exception {
+    var bus = node.vertx().eventBus();
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
+    long before = usedHeapAfterGc();
+    await(bus.request("notification.faults", new JsonObject().put("op", "send").put("replyDelayMs", 40_000), options));
+    JsonObject input = new JsonObject().put("customerId", "c-perf")
+        .put("items", new JsonArray().add(new JsonObject().put("sku", "SKU-PERF").put("qty", 1)))
+        .put("paymentMethod", "card")
+        .put("shippingAddress", new JsonObject().put("street", "1 Main St").put("city", "Springfield").put("country", "US"));
+    for (int i = 0; i < count; i += 500) {
+      Future<?>[] batch = new Future<?>[Math.min(500, count - i)];
+      for (int j = 0; j < batch.length; j++) {
+        batch[j] = bus.request(SagaAddresses.START, new JsonObject().put("type", "order").put("input", input.copy().put("orderId", "ord-" + UUID.randomUUID())), options);
+      }
+      await(Future.all(java.util.List.of(batch)));
+    }
+    double inFlight = 0;
+    for (int i = 0; i < 100 && inFlight < count; i++) {
+      Thread.sleep(200);
+      inFlight = node.context().metrics().get("sagabus.saga.inflight").gauge().value();
+    }
+    long during = usedHeapAfterGc();
+    System.out.printf(Locale.ROOT, "heap with %.0f sagas in flight: %.1f MB more than before, %.0f bytes per in-flight saga%n",
+        inFlight, (during - before) / 1e6, (during - before) / Math.max(1, inFlight));
+    await(bus.request("notification.faults", new JsonObject().put("reset", true), options));
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
