@@ -103,6 +103,9 @@ public final class SagaLoad {
 
     heapPerInFlightSaga(node, 10_000);
 
+    if (store.startsWith("postgres")) {
+      dropTables(clientVertx, prefix);
+    }
     await(clientVertx.close());
     await(baseline.close());
     await(node.vertx().close());
@@ -247,6 +250,19 @@ public final class SagaLoad {
       Thread.sleep(200);
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Drops the tables this run created (every name starting with its prefix). */
+  static void dropTables(Vertx vertx, String prefix) {
+    var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
+    await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
+        .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
+        .compose(rows -> {
+          java.util.List<String> tables = new java.util.ArrayList<>();
+          rows.forEach(row -> tables.add(row.getString(0)));
+          return tables.isEmpty() ? Future.succeededFuture() : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
+        })
+        .eventually(pool::close));
   }
 
   static <T> T await(Future<T> future) {

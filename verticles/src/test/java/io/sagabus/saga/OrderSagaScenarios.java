@@ -110,6 +110,29 @@ abstract class OrderSagaScenarios {
   }
 
   @Test
+  void everyTransition_isPublishedOnSagaEvents() {
+    List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var consumer = node.vertx().eventBus().<JsonObject>consumer(io.sagabus.saga.contract.SagaAddresses.EVENTS, m -> events.add(m.body()));
+    TestCluster.await(consumer.completion());
+    try {
+      JsonObject outcome = placeAndWait(order("c-poor", "SKU-DECLINE", 1, "US"));
+      String sagaId = outcome.getString("sagaId");
+
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.stream()
+          .filter(e -> sagaId.equals(e.getString("sagaId")) && "saga".equals(e.getString("kind"))).map(e -> e.getString("to")))
+          .containsExactly("RUNNING", "COMPENSATING", "FAILED"));
+      assertThat(events.stream().filter(e -> sagaId.equals(e.getString("sagaId")) && "step".equals(e.getString("kind"))
+              && "charge-payment".equals(e.getString("step"))).map(e -> e.getString("to")))
+          .containsExactly("RUNNING", "FAILED");
+      assertThat(events.stream().filter(e -> sagaId.equals(e.getString("sagaId")) && "step".equals(e.getString("kind"))
+              && "reserve-inventory".equals(e.getString("step"))).map(e -> e.getString("to")))
+          .containsExactly("RUNNING", "SUCCEEDED", "COMPENSATING", "COMPENSATED");
+    } finally {
+      TestCluster.await(consumer.unregister());
+    }
+  }
+
+  @Test
   void paymentDeclined_releasesInventoryAndCancelsOrder() {
     JsonObject outcome = placeAndWait(order("c-poor", "SKU-DECLINE", 1, "US"));
 
