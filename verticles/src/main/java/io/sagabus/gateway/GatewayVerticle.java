@@ -30,8 +30,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/admin/*").handler(AdminAuth.create(vertx, node.config()));
     RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
-    // Every /api/admin/* route is already behind AdminAuth, so the saga routes need no check of their own.
-    SagaApiRoutes.mount(vertx, router, SagaApiRoutes.NO_ADMIN_CHECK);
+    SagaApiRoutes.mount(vertx, router);
     DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()

@@ -8,7 +8,6 @@ import io.sagabus.platform.http.Problems;
 import io.sagabus.platform.http.ReplyProblems;
 import io.sagabus.saga.contract.SagaAddresses;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -33,7 +32,6 @@ import java.util.UUID;
 public final class SagaApiRoutes {
 
   /** Placeholder until the admin-check handler of {@code platform.security} (issue 4) is installed in its place. */
-  public static final Handler<RoutingContext> NO_ADMIN_CHECK = RoutingContext::next;
 
   static final long SERVICE_TIMEOUT_MS = 5_000;
   static final long MAX_WAIT_MS = 25_000;
@@ -48,8 +46,8 @@ public final class SagaApiRoutes {
     this.vertx = vertx;
   }
 
-  /** Mounts every route; {@code adminCheck} runs before each admin route (the issue 4 security hook). */
-  public static void mount(Vertx vertx, Router router, Handler<RoutingContext> adminCheck) {
+  /** Mounts every route. The admin routes rely on the gateway's AdminAuth, mounted on /api/admin/* before them. */
+  public static void mount(Vertx vertx, Router router) {
     SagaApiRoutes routes = new SagaApiRoutes(vertx);
     router.post("/api/orders").handler(routes::placeOrder);
     router.get("/api/orders/:orderId").handler(ctx ->
@@ -63,9 +61,9 @@ public final class SagaApiRoutes {
     router.get("/api/customers").handler(ctx -> routes.ask(ctx, "payment", PaymentAddresses.CUSTOMERS, new JsonObject()));
     router.get("/api/customers/:customerId/account").handler(ctx ->
         routes.ask(ctx, "payment", PaymentAddresses.ACCOUNT, new JsonObject().put("customerId", ctx.pathParam("customerId"))));
-    router.post("/api/admin/sagas/:sagaId/retry").handler(adminCheck).handler(ctx ->
+    router.post("/api/admin/sagas/:sagaId/retry").handler(ctx ->
         routes.ask(ctx, "saga", SagaAddresses.RETRY_COMPENSATION, new JsonObject().put("sagaId", ctx.pathParam("sagaId")), SagaApiRoutes::withOrderId));
-    router.post("/api/admin/sagas/:sagaId/resolve").handler(adminCheck).handler(routes::resolve);
+    router.post("/api/admin/sagas/:sagaId/resolve").handler(routes::resolve);
   }
 
   private void placeOrder(RoutingContext ctx) {
