@@ -3,10 +3,8 @@ package io.sagabus.gateway;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.http.Problems;
-import io.sagabus.platform.http.ReplyProblems;
 import io.sagabus.ratelimit.contract.RateLimitAddresses;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -50,8 +48,6 @@ public final class RateLimitRoutes {
   }
 
   private static void forward(Vertx vertx, RoutingContext ctx, String address, JsonObject body) {
-    vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(ADMIN_TIMEOUT_MS))
-        .onSuccess(reply -> ctx.json(reply.body()))
-        .onFailure(failure -> Problems.send(ctx, ReplyProblems.from(failure, "ratelimit")));
+    ServiceReplies.relay(vertx, ctx, "ratelimit", address, body, ADMIN_TIMEOUT_MS);
   }
 }

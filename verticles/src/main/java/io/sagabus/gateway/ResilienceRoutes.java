@@ -2,10 +2,8 @@ package io.sagabus.gateway;
 
 import io.sagabus.chaos.contract.ChaosAddresses;
 import io.sagabus.platform.http.Problems;
-import io.sagabus.platform.http.ReplyProblems;
 import io.sagabus.platform.resilience.contract.ResilienceAddresses;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -54,8 +52,6 @@ final class ResilienceRoutes {
   }
 
   private void ask(RoutingContext ctx, String service, String address, JsonObject body) {
-    vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(CONTROL_TIMEOUT_MS))
-        .onSuccess(reply -> ctx.json(reply.body()))
-        .onFailure(failure -> Problems.send(ctx, ReplyProblems.from(failure, service)));
+    ServiceReplies.relay(vertx, ctx, service, address, body, CONTROL_TIMEOUT_MS);
   }
 }

@@ -10,7 +10,6 @@ import io.sagabus.saga.contract.SagaAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
@@ -188,10 +187,7 @@ public final class SagaApiRoutes {
   }
 
   private void ask(RoutingContext ctx, String service, String address, JsonObject body, java.util.function.UnaryOperator<JsonObject> shape) {
-    vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(SERVICE_TIMEOUT_MS))
-        .map(Message::body)
-        .onSuccess(reply -> ctx.json(shape.apply(reply)))
-        .onFailure(failure -> Problems.send(ctx, ReplyProblems.from(failure, service)));
+    ServiceReplies.relay(vertx, ctx, service, address, body, SERVICE_TIMEOUT_MS, shape);
   }
 
   /** Order sagas answer with their order id at the top, next to the saga id. */
