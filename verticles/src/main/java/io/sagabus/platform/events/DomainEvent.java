@@ -67,7 +67,7 @@ public record DomainEvent(
           json.getString("sagaId"),
           json.getString("traceparent"),
           json.getJsonObject("payload"));
-    } catch (NullPointerException | ClassCastException | java.time.format.DateTimeException e) {
+    } catch (NullPointerException | ClassCastException | java.time.DateTimeException e) {
       throw new IllegalArgumentException("not a sagabus event envelope: " + e.getMessage(), e);
     }
   }
