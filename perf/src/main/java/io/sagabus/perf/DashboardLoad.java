@@ -124,12 +124,19 @@ public final class DashboardLoad {
     System.exit(0);
   }
 
-  /** Publishes on {@code saga.events} what an engine running {@code sagasPerSecond} would, every 10 ms. */
+  /**
+   * Publishes on {@code saga.events} what an engine running {@code sagasPerSecond} would, the way the engine does:
+   * in batches of up to 1,000 events, at least every 100 ms.
+   */
   static final class Publisher extends VerticleBase {
+    private static final int MAX_BATCH = 1_000;
+    private static final long FLUSH_MS = 100;
     final AtomicLong events = new AtomicLong();
     final AtomicLong sagas = new AtomicLong();
     private final int sagasPerTick;
     private long count;
+    private JsonArray pending = new JsonArray();
+    private long lastFlush = System.currentTimeMillis();
 
     Publisher(int sagasPerSecond) {
       this.sagasPerTick = Math.max(1, sagasPerSecond / 100);
@@ -141,6 +148,9 @@ public final class DashboardLoad {
         EventBus bus = vertx.eventBus();
         for (int i = 0; i < sagasPerTick; i++) {
           publishSaga(bus, UUID.randomUUID().toString(), ++count % 10 == 0);
+        }
+        if (System.currentTimeMillis() - lastFlush >= FLUSH_MS) {
+          flush(bus);
         }
         sagas.addAndGet(sagasPerTick);
       });
@@ -173,8 +183,7 @@ public final class DashboardLoad {
       if (error != null) {
         event.put("error", error);
       }
-      bus.publish(SagaAddresses.EVENTS, event);
-      events.incrementAndGet();
+      add(bus, event);
     }
 
     private void step(EventBus bus, String id, String step, String from, String to, int attempt, String error, long at) {
@@ -186,8 +195,23 @@ public final class DashboardLoad {
       if (error != null) {
         event.put("error", error);
       }
-      bus.publish(SagaAddresses.EVENTS, event);
+      add(bus, event);
+    }
+
+    private void add(EventBus bus, JsonObject event) {
+      pending.add(event);
       events.incrementAndGet();
+      if (pending.size() >= MAX_BATCH) {
+        flush(bus);
+      }
+    }
+
+    private void flush(EventBus bus) {
+      lastFlush = System.currentTimeMillis();
+      if (!pending.isEmpty()) {
+        bus.publish(SagaAddresses.EVENTS, new JsonObject().put("events", pending));
+        pending = new JsonArray();
+      }
     }
   }
 }

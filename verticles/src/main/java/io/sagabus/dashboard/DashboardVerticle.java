@@ -87,7 +87,7 @@ public final class DashboardVerticle extends VerticleBase {
     node.cluster().onMemberJoined(id -> context.runOnContext(ignored -> refreshNodes()));
     node.cluster().onMemberLeft(id -> context.runOnContext(ignored -> refreshNodes()));
     return Future.all(List.of(
-            bus.<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> tap.onEvent(message.body())).completion(),
+            bus.<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> tap.onEvents(message.body())).completion(),
             bus.<JsonObject>consumer(DashboardAddresses.NODE_REPORT, message -> {
               if (!node.nodeId().equals(message.body().getString("nodeId"))) {
                 onNodeReport(message.body());

@@ -57,6 +57,19 @@ final class SagaTap {
     };
   }
 
+  /** A batch from {@code saga.events}: {@code {events:[event]}}. */
+  void onEvents(JsonObject batch) {
+    JsonArray events = batch.getJsonArray("events");
+    if (events == null) {
+      return;
+    }
+    for (int i = 0; i < events.size(); i++) {
+      if (events.getValue(i) instanceof JsonObject event) {
+        onEvent(event);
+      }
+    }
+  }
+
   void onEvent(JsonObject event) {
     String sagaId = event.getString("sagaId");
     String to = event.getString("to");

@@ -53,6 +53,7 @@ public final class SagaEngine {
   private final Set<String> waitingForCircuit = new HashSet<>();
   private Duration maxPark = Duration.ofSeconds(60);
   private final Checkpoint checkpoint;
+  private final SagaEventFeed events;
 
   /** When a successful step is written to the store. */
   public enum Checkpoint { EVERY_STEP, TRANSITIONS }
@@ -75,6 +76,7 @@ public final class SagaEngine {
       MeterRegistry registry, Checkpoint checkpoint) {
     this.vertx = vertx;
     this.checkpoint = checkpoint;
+    this.events = new SagaEventFeed(vertx);
     this.store = store;
     this.participants = participants;
     definitions.forEach(definition -> this.definitions.put(definition.type(), definition));
@@ -561,6 +563,6 @@ public final class SagaEngine {
     if (error != null) {
       event.put("error", error);
     }
-    vertx.eventBus().publish(SagaAddresses.EVENTS, event);
+    events.add(event);
   }
 }

@@ -112,7 +112,8 @@ abstract class OrderSagaScenarios {
   @Test
   void everyTransition_isPublishedOnSagaEvents() {
     List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    var consumer = node.vertx().eventBus().<JsonObject>consumer(io.sagabus.saga.contract.SagaAddresses.EVENTS, m -> events.add(m.body()));
+    var consumer = node.vertx().eventBus().<JsonObject>consumer(io.sagabus.saga.contract.SagaAddresses.EVENTS,
+        m -> m.body().getJsonArray("events").forEach(event -> events.add((JsonObject) event)));
     TestCluster.await(consumer.completion());
     try {
       JsonObject outcome = placeAndWait(order("c-poor", "SKU-DECLINE", 1, "US"));

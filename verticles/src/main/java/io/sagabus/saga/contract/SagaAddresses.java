@@ -25,8 +25,9 @@ public final class SagaAddresses {
   /** Admin: marks a parked saga resolved. Request {@code {sagaId, reason}}. Reply: the view. Fails 400, 404 or 409. */
   public static final String RESOLVE = "saga.admin.resolve";
   /**
-   * Published (not sent) on every saga and step transition:
-   * {@code {sagaId, type, kind:"saga"|"step", from, to, step?, attempt?, error?, at}}.
+   * Published (not sent) by each engine in batches, at most 100 ms after the transitions they carry:
+   * {@code {events:[event]}}, each event one saga or step transition,
+   * {@code {sagaId, type, kind:"saga"|"step", from, to, step?, attempt?, error?, at}}, in the order they happened.
    */
   public static final String EVENTS = "saga.events";
 
