@@ -306,18 +306,34 @@
     $('triage-empty').hidden = rows.length > 0;
   }
 
+  // A finished saga's timeline never changes, so its DOM is built once and reused while it stays in the sample.
+  let finishedTimelines = new Map();
+
+  function timelineOf(saga, live, nextTimelines) {
+    const key = live ? null : JSON.stringify(saga.steps) + (saga.partial ? '+partial' : '');
+    const cached = finishedTimelines.get(saga.sagaId);
+    const el = key !== null && cached && cached.key === key
+      ? cached.el
+      : h('div', { class: 'timeline' },
+        saga.partial ? h('span', { class: 'partial', text: 'joined while compensating …' }) : null,
+        (saga.steps || []).map(renderStep));
+    if (key !== null) nextTimelines.set(saga.sagaId, { key, el });
+    return el;
+  }
+
   function renderSagas(sample) {
+    const nextTimelines = new Map();
     const rows = sample.map((saga) => {
-      const end = saga.status === 'RUNNING' || saga.status === 'COMPENSATING' ? Date.now() : saga.updatedAt;
+      const live = saga.status === 'RUNNING' || saga.status === 'COMPENSATING';
+      const end = live ? Date.now() : saga.updatedAt;
       return h('div', { class: 'saga', 'data-saga-id': saga.sagaId, 'data-saga-status': saga.status },
         h('div', { class: 'saga-head' },
           h('div', null, h('span', { class: 'id', title: saga.sagaId, text: shortId(saga.sagaId) }), ' ', state(saga.status)),
           h('div', { class: 'meta', text: `${saga.type} · ${saga.node || ''} · ${duration(end - saga.startedAt)} · ${ago(saga.updatedAt)} ago` }),
           saga.error ? h('div', { class: 'err', title: saga.error, text: saga.error }) : null),
-        h('div', { class: 'timeline' },
-          saga.partial ? h('span', { class: 'partial', text: 'joined while compensating …' }) : null,
-          (saga.steps || []).map(renderStep)));
+        timelineOf(saga, live, nextTimelines));
     });
+    finishedTimelines = nextTimelines;
     $('sagas').replaceChildren(...rows);
     $('sagas-empty').hidden = rows.length > 0;
   }

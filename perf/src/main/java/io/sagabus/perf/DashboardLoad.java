@@ -77,6 +77,8 @@ public final class DashboardLoad {
     }
     Publisher publisher = new Publisher(sagasPerSecond);
     node.vertx().deployVerticle(publisher).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    System.out.printf("dashboard at http://127.0.0.1:%d/ (publishing %d sagas/s for %d s after a 10 s warm-up)%n",
+        port, sagasPerSecond, seconds);
 
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Thread.sleep(10_000); // warm-up: JIT, and the dashboard's 300-point series filling in
