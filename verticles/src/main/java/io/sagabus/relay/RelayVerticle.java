@@ -57,7 +57,8 @@ public final class RelayVerticle extends VerticleBase {
     this(() -> outboxesOf(node), node.backends().events(), RelaySettings.from(node.config().section("relay")), node.metrics(), node.nodeId());
   }
 
-  RelayVerticle(Supplier<List<Outbox>> outboxes, EventLog events, RelaySettings settings, MeterRegistry registry, String nodeId) {
+  /** A relay of the given outboxes, for tests and benchmarks. */
+  public RelayVerticle(Supplier<List<Outbox>> outboxes, EventLog events, RelaySettings settings, MeterRegistry registry, String nodeId) {
     this.outboxSource = outboxes;
     this.events = events;
     this.settings = settings;
@@ -187,7 +188,7 @@ public final class RelayVerticle extends VerticleBase {
         return;
       }
       lease.next(settings.batchSize())
-          .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : events.publish(entries.stream().map(OutboxEntry::event).toList())
+          .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : events.publishEncoded(entries.stream().map(OutboxEntry::event).toList())
               .compose(ignored -> lease.sent(entries))
               .map(entries.size()))
           .onComplete(round -> {

@@ -2,9 +2,9 @@ package io.sagabus.platform.outbox;
 
 import io.sagabus.platform.backend.PgSchema;
 import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EncodedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
@@ -53,8 +53,8 @@ public final class PgOutbox implements Outbox {
   public synchronized Future<Void> start() {
     if (created == null || created.failed()) {
       created = PgSchema.migrate(pool, List.of(
-          "CREATE TABLE IF NOT EXISTS " + table + " (id bigserial PRIMARY KEY, part int NOT NULL, event_key text NOT NULL, "
-              + "envelope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+          "CREATE TABLE IF NOT EXISTS " + table + " (id bigserial PRIMARY KEY, part int NOT NULL, event_type text NOT NULL, "
+              + "event_key text NOT NULL, envelope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
           "CREATE INDEX IF NOT EXISTS " + table + "_part_id ON " + table + " (part, id)"));
     }
     return created;
@@ -67,9 +67,10 @@ public final class PgOutbox implements Outbox {
     }
     List<Tuple> rows = new ArrayList<>(events.size());
     for (DomainEvent event : events) {
-      rows.add(Tuple.of(Outbox.partitionOf(event.key(), partitions), event.key(), event.toJson().encode()));
+      rows.add(Tuple.of(Outbox.partitionOf(event.key(), partitions), event.type(), event.key(), event.toJson().encode()));
     }
-    return conn.preparedQuery("INSERT INTO " + table + " (part, event_key, envelope) VALUES ($1, $2, $3)").executeBatch(rows).mapEmpty();
+    return conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows).mapEmpty();
   }
 
   @Override
@@ -137,11 +138,11 @@ public final class PgOutbox implements Outbox {
       if (!held || connection == null) {
         return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " of " + table + " is not held"));
       }
-      return connection.preparedQuery("SELECT id, envelope FROM " + table + " WHERE part = $1 ORDER BY id LIMIT $2")
+      return connection.preparedQuery("SELECT id, event_type, event_key, envelope FROM " + table + " WHERE part = $1 ORDER BY id LIMIT $2")
           .execute(Tuple.of(partition, limit))
           .map(rows -> {
             List<OutboxEntry> entries = new ArrayList<>(rows.size());
-            rows.forEach(row -> entries.add(new OutboxEntry(row.getLong(0), DomainEvent.fromJson(new JsonObject(row.getString(1))))));
+            rows.forEach(row -> entries.add(new OutboxEntry(row.getLong(0), new EncodedEvent(row.getString(1), row.getString(2), row.getString(3)))));
             return entries;
           });
     }
