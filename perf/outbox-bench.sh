@@ -12,17 +12,10 @@ EVENTS=${EVENTS:-200000}
 KEYS=${KEYS:-1000}
 PARTITIONS=${PARTITIONS:-4}
 BATCH=${BATCH:-1000}
-JAR=perf/target/sagabus-perf.jar
+. perf/bench-common.sh
 
-if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
-  mvn -B -q -o -pl verticles,perf -am package -DskipTests
-fi
-
-echo "== machine"
-echo "cpus: $(nproc)  model: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "memory: $(free -m | awk '/Mem:/ {print $2 " MiB"}')  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java: $(java -version 2>&1 | head -1)  postgres: $(psql -h 127.0.0.1 -U postgres -d test -tAc 'SHOW server_version' 2>/dev/null || echo '?')"
-echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+build_perf_jar
+print_machine "postgres: $(psql -h 127.0.0.1 -U postgres -d test -tAc 'SHOW server_version' 2>/dev/null || echo '?')  kafka: $KAFKA"
 echo
 CMD="java -cp $JAR io.sagabus.perf.OutboxRelayBench $KAFKA $PG_URL $EVENTS $KEYS $PARTITIONS $BATCH"
 echo "\$ $CMD"
