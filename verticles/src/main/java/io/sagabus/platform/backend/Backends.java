@@ -2,6 +2,12 @@ package io.sagabus.platform.backend;
 
 import io.sagabus.platform.config.NodeConfig;
 import io.sagabus.platform.config.Redaction;
+import io.sagabus.platform.events.EmbeddedEventLog;
+import io.sagabus.platform.events.EventLog;
+import io.sagabus.platform.events.EventLogSettings;
+import io.sagabus.platform.events.KafkaEventLog;
+import io.sagabus.platform.outbox.Outbox;
+import io.sagabus.platform.outbox.Outboxes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,13 +39,18 @@ public final class Backends {
   private final Optional<Pool> postgres;
   private final Optional<Redis> redis;
   private final Optional<KafkaAdminClient> kafkaAdmin;
+  private final EventLog events;
+  private final Outboxes outboxes;
   private final NodeConfig config;
 
-  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin) {
+  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin,
+      EventLog events, Outboxes outboxes) {
     this.config = config;
     this.postgres = postgres;
     this.redis = redis;
     this.kafkaAdmin = kafkaAdmin;
+    this.events = events;
+    this.outboxes = outboxes;
   }
 
   public static Backends connect(Vertx vertx, NodeConfig config) {
@@ -57,7 +68,12 @@ public final class Backends {
         "request.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
         "default.api.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
         "client.id", "sagabus-health-" + config.nodeName())));
-    return new Backends(config, postgres, redis, kafka);
+    EventLogSettings eventSettings = EventLogSettings.from(config);
+    EventLog events = config.kafkaBootstrap().<EventLog>map(bootstrap -> new KafkaEventLog(vertx, bootstrap, eventSettings))
+        .orElseGet(() -> new EmbeddedEventLog(vertx, eventSettings));
+    Outboxes outboxes = new Outboxes(vertx, postgres, config.postgresUrl().map(PgConnectOptions::fromUri),
+        config.section("events").integer("outboxPartitions", Outboxes.DEFAULT_PARTITIONS, 1, 256));
+    return new Backends(config, postgres, redis, kafka, events, outboxes);
   }
 
   public Optional<Pool> postgres() {
@@ -66,6 +82,16 @@ public final class Backends {
 
   public Optional<Redis> redis() {
     return redis;
+  }
+
+  /** The node's domain-event log: Kafka when {@code kafka.bootstrap} is configured, else the embedded log. */
+  public EventLog events() {
+    return events;
+  }
+
+  /** Where participants write their domain events, in the transaction of their state change, for the relay. */
+  public Outboxes outboxes() {
+    return outboxes;
   }
 
   public Optional<String> kafkaBootstrap() {
@@ -101,6 +127,23 @@ public final class Backends {
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("events"))))
         .recover(failure -> Future.succeededFuture(Status.KO(detail("kafka").put("error", failure.getMessage()))))
         .onSuccess(promise::tryComplete));
+    // A backlog is no reason to take the node out of service: the outbox exists to keep taking orders while the
+    // event log is away. The detail shows how far behind the relay is.
+    checks.register("readiness/outbox", CHECK_TIMEOUT_MS, promise -> {
+      List<Outbox> opened = outboxes.opened();
+      List<Future<Outbox.Backlog>> backlogs = opened.stream().map(Outbox::backlog).toList();
+      Future.all(backlogs).<Status>map(all -> {
+        JsonObject detail = new JsonObject();
+        long total = 0;
+        for (int i = 0; i < opened.size(); i++) {
+          Outbox.Backlog backlog = backlogs.get(i).result();
+          total += backlog.pending();
+          detail.put(opened.get(i).name(), new JsonObject().put("backlog", backlog.pending()).put("oldestAgeMs", backlog.oldestAgeMs()));
+        }
+        return Status.OK(detail.put("backlog", total));
+      }).recover(failure -> Future.succeededFuture(Status.KO(new JsonObject().put("error", failure.getMessage()))))
+          .onSuccess(promise::tryComplete);
+    });
   }
 
   public Future<Void> close() {
@@ -108,6 +151,7 @@ public final class Backends {
     postgres.ifPresent(pool -> closing.add(pool.close()));
     redis.ifPresent(client -> closing.add(client.close()));
     kafkaAdmin.ifPresent(admin -> closing.add(admin.close()));
+    closing.add(events.close());
     return Future.join(closing).mapEmpty();
   }
 

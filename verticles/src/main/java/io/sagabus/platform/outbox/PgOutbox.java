@@ -1,0 +1,218 @@
+package io.sagabus.platform.outbox;
+
+import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EncodedEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The outbox in a PostgreSQL table ({@code <prefix>event_outbox}): a participant inserts its events with the connection of
+ * the transaction that changes its state, so they commit or roll back together (a refused step rolls back to its
+ * savepoint, events included).
+ *
+ * <p>A lease is a session-level {@code pg_try_advisory_lock(table, partition)} on one connection per instance (the
+ * relay's lock session), outside the pool: while it is held no other relay in the cluster publishes that partition,
+ * and a relay whose node dies loses its session and so its locks. The holders read and delete their partitions' rows
+ * on that session (pipelined), so a relay costs one connection per outbox whatever the partition count.
+ * Rows are deleted by id, never by range: a transaction that took a lower id may commit after a higher one was read.
+ */
+public final class PgOutbox implements Outbox {
+
+  private static final Pattern SAFE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,50}");
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PgConnectOptions connectOptions;
+  private final String table;
+  private final int partitions;
+  private final int lockSpace;
+  private final Lease[] holders;
+  private Future<Void> created;
+  private PgConnection session;
+  private Future<PgConnection> connecting;
+
+  public PgOutbox(Vertx vertx, Pool pool, PgConnectOptions connectOptions, String table, int partitions) {
+    if (!SAFE_NAME.matcher(table).matches()) {
+      throw new IllegalArgumentException("outbox table name must match " + SAFE_NAME + ", got '" + table + "'");
+    }
+    this.vertx = vertx;
+    this.pool = pool;
+    this.connectOptions = connectOptions;
+    this.table = table;
+    this.partitions = partitions;
+    this.lockSpace = ("sagabus-outbox:" + table).hashCode();
+    this.holders = new Lease[partitions];
+  }
+
+  /** Creates the table once per instance; participants and the relay both call it. */
+  public synchronized Future<Void> start() {
+    if (created == null || created.failed()) {
+      created = PgSchema.migrate(pool, List.of(
+          "CREATE TABLE IF NOT EXISTS " + table + " (id bigserial PRIMARY KEY, part int NOT NULL, event_type text NOT NULL, "
+              + "event_key text NOT NULL, envelope text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())",
+          "CREATE INDEX IF NOT EXISTS " + table + "_part_id ON " + table + " (part, id)"));
+    }
+    return created;
+  }
+
+  /** Inserts the events on {@code conn}, inside the caller's transaction. */
+  public Future<Void> append(SqlConnection conn, List<DomainEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> rows = new ArrayList<>(events.size());
+    for (DomainEvent event : events) {
+      rows.add(Tuple.of(Outbox.partitionOf(event.key(), partitions), event.type(), event.key(), event.toJson().encode()));
+    }
+    return conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows).mapEmpty();
+  }
+
+  @Override
+  public String name() {
+    return table;
+  }
+
+  @Override
+  public int partitions() {
+    return partitions;
+  }
+
+  @Override
+  public Lease lease(int partition) {
+    return new PgLease(partition);
+  }
+
+  @Override
+  public Future<Backlog> backlog() {
+    return pool.query("SELECT count(*), coalesce((extract(epoch FROM now() - min(created_at)) * 1000)::bigint, 0) FROM " + table)
+        .execute().map(rows -> {
+          Row row = rows.iterator().next();
+          return new Backlog(row.getLong(0), row.getLong(1));
+        });
+  }
+
+  /** The lock session, connected when a lease first needs it. */
+  private synchronized Future<PgConnection> session() {
+    if (session != null) {
+      return Future.succeededFuture(session);
+    }
+    if (connecting == null) {
+      connecting = PgConnection.connect(vertx, connectOptions).andThen(done -> {
+        synchronized (this) {
+          connecting = null;
+          if (done.succeeded()) {
+            PgConnection opened = done.result();
+            session = opened;
+            opened.closeHandler(ignored -> lost(opened));
+          }
+        }
+      });
+    }
+    return connecting;
+  }
+
+  /** The session ended: the database dropped every lock it held, so no lease of this instance holds anything. */
+  private synchronized void lost(PgConnection closed) {
+    if (session == closed) {
+      session = null;
+      Arrays.fill(holders, null);
+    }
+  }
+
+  private final class PgLease implements Lease {
+    private final int partition;
+
+    PgLease(int partition) {
+      this.partition = partition;
+    }
+
+    @Override
+    public int partition() {
+      return partition;
+    }
+
+    @Override
+    public Future<Boolean> tryAcquire() {
+      synchronized (PgOutbox.this) {
+        if (holders[partition] == this && session != null) {
+          return Future.succeededFuture(true);
+        }
+        // Advisory locks are re-entrant within a session, so this instance's own leases must not share a partition.
+        if (holders[partition] != null) {
+          return Future.succeededFuture(false);
+        }
+      }
+      return session().compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1, $2)").execute(Tuple.of(lockSpace, partition))
+          .map(rows -> {
+            boolean taken = rows.iterator().next().getBoolean(0);
+            synchronized (PgOutbox.this) {
+              if (taken && session == conn && holders[partition] == null) {
+                holders[partition] = this;
+                return true;
+              }
+            }
+            return false;
+          }));
+    }
+
+    @Override
+    public Future<List<OutboxEntry>> next(int limit) {
+      return held().compose(conn -> conn.preparedQuery("SELECT id, event_type, event_key, envelope FROM " + table
+              + " WHERE part = $1 ORDER BY id LIMIT $2")
+          .execute(Tuple.of(partition, limit))
+          .map(rows -> {
+            List<OutboxEntry> entries = new ArrayList<>(rows.size());
+            rows.forEach(row -> entries.add(new OutboxEntry(row.getLong(0), new EncodedEvent(row.getString(1), row.getString(2), row.getString(3)))));
+            return entries;
+          }));
+    }
+
+    @Override
+    public Future<Void> sent(List<OutboxEntry> entries) {
+      Long[] ids = entries.stream().map(OutboxEntry::id).toArray(Long[]::new);
+      return held().compose(conn -> conn.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)").execute(Tuple.of(ids)).mapEmpty());
+    }
+
+    /** Unlocks the partition; the session closes when this instance holds nothing any more. */
+    @Override
+    public Future<Void> close() {
+      PgConnection conn;
+      boolean last;
+      synchronized (PgOutbox.this) {
+        if (holders[partition] != this || session == null) {
+          return Future.succeededFuture();
+        }
+        holders[partition] = null;
+        conn = session;
+        last = Arrays.stream(holders).allMatch(Objects::isNull);
+        if (last) {
+          session = null;
+        }
+      }
+      return last ? conn.close()
+          : conn.preparedQuery("SELECT pg_advisory_unlock($1, $2)").execute(Tuple.of(lockSpace, partition)).mapEmpty();
+    }
+
+    private Future<PgConnection> held() {
+      synchronized (PgOutbox.this) {
+        if (holders[partition] == this && session != null) {
+          return Future.succeededFuture(session);
+        }
+      }
+      return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " of " + table + " is not held"));
+    }
+  }
+}
