@@ -1,0 +1,241 @@
+package io.sagabus.platform.choreography;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EventLog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One service's part in a choreographed flow: a consumer group of its own that reacts to other services' events by
+ * running the service's own idempotent steps, and publishes what happened for the next service to react to. Built
+ * with a DSL that reads like the business process:
+ *
+ * <pre>{@code
+ * Reactor.group("inventory")
+ *     .when(ORDER_CREATED).invoke("reserve-inventory", InventoryAddresses.RESERVE)
+ *         .emit(INVENTORY_RESERVED).orOnRejection(INVENTORY_REJECTED)
+ *     .when(PAYMENT_DECLINED, PAYMENT_REFUNDED).compensate("reserve-inventory", InventoryAddresses.RELEASE)
+ *         .emit(INVENTORY_RELEASED)
+ *     .build(eventLog, metrics);
+ * }</pre>
+ *
+ * <p>Why redelivery is safe without an outbox: the log moves the group past an event only after the step has
+ * answered and its outcome event is durable. A crash in between redelivers the trigger; the participant's step
+ * ledger, keyed on (flow id, step), returns the first outcome without doing the work again, and the outcome event is
+ * published again with the same id. A transient failure (timeout, 5xx, no handler) fails the handler, so the log
+ * redelivers after its back-off: a choreographed step is retried until it answers, never given up on.
+ */
+public final class Reactor extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Reactor.class);
+  public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  /** Event ids already handled, so an exact duplicate does not ripple a duplicate through every later service. */
+  private static final int REMEMBERED_EVENTS = 10_000;
+
+  private final String group;
+  private final Map<String, Reaction> byTrigger;
+  private final EventLog log;
+  private final MeterRegistry metrics;
+  private final Set<String> handled = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_EVENTS;
+    }
+  }));
+  private EventLog.Subscription subscription;
+
+  private Reactor(String group, Map<String, Reaction> byTrigger, EventLog log, MeterRegistry metrics) {
+    this.group = group;
+    this.byTrigger = byTrigger;
+    this.log = log;
+    this.metrics = metrics;
+  }
+
+  /** {@code group} names the service: it is the consumer group, one per service, whatever the number of nodes. */
+  public static Builder group(String group) {
+    return new Builder(group);
+  }
+
+  @Override
+  public Future<?> start() {
+    return log.subscribe(group, List.copyOf(byTrigger.keySet()), EventLog.StartFrom.EARLIEST, this::react)
+        .onSuccess(started -> subscription = started);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return subscription == null ? Future.succeededFuture() : subscription.close();
+  }
+
+  Future<Void> react(DomainEvent event) {
+    Reaction reaction = byTrigger.get(event.type());
+    if (reaction == null || !FlowEvents.choreographed(event) || handled.contains(event.eventId())) {
+      return Future.succeededFuture();
+    }
+    JsonObject flow = event.payload().copy();
+    flow.remove(FlowEvents.MODE_FIELD);
+    JsonObject command = flow.copy().put("sagaId", event.sagaId()).put("step", reaction.step()).put("attempt", 1);
+    if (reaction.compensation()) {
+      command.put("compensation", true);
+    }
+    return vertx.eventBus().<JsonObject>request(reaction.address(), command, new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT.toMillis()))
+        .map(Message::body)
+        .transform(answer -> {
+          if (answer.succeeded()) {
+            JsonObject next = reaction.compensation() ? flow : flow.mergeIn(answer.result());
+            return announce(event, reaction, reaction.emits(), next, "succeeded");
+          }
+          Throwable failure = answer.cause();
+          if (!reaction.critical()) {
+            LOG.info("{}: non-critical step {} of flow {} failed, the flow goes on: {}", group, reaction.step(), event.sagaId(), failure.getMessage());
+            count(event, "skipped");
+            return Future.succeededFuture();
+          }
+          if (!reaction.compensation() && !FailureCodes.retryable(failure)) {
+            JsonObject refused = flow.put(FlowEvents.FAILED_STEP, reaction.step()).put(FlowEvents.REASON, failure.getMessage());
+            return announce(event, reaction, reaction.emitsOnRejection(), refused, "rejected");
+          }
+          count(event, "retried");
+          return Future.failedFuture(failure);
+        })
+        .onSuccess(done -> handled.add(event.eventId()));
+  }
+
+  private Future<Void> announce(DomainEvent trigger, Reaction reaction, String type, JsonObject flow, String outcome) {
+    if (type == null) {
+      count(trigger, outcome);
+      return Future.succeededFuture();
+    }
+    return log.publish(List.of(FlowEvents.event(trigger.sagaId(), type, trigger.key(), trigger.traceparent(), flow)))
+        .onSuccess(published -> count(trigger, outcome))
+        .onFailure(failure -> LOG.warn("{}: could not publish {} for flow {}; the trigger will be redelivered: {}",
+            group, type, trigger.sagaId(), failure.getMessage()));
+  }
+
+  private void count(DomainEvent trigger, String outcome) {
+    if (metrics != null) {
+      Counter.builder("sagabus.choreography.reactions").description("Events a service reacted to, by outcome")
+          .tag("service", group).tag("event", trigger.type()).tag("outcome", outcome)
+          .register(metrics).increment();
+    }
+  }
+
+  /** Collects reactions in order; {@code when(..)} starts the next one. */
+  public static final class Builder {
+    private final String group;
+    private final List<Reaction> reactions = new ArrayList<>();
+
+    private Builder(String group) {
+      this.group = Objects.requireNonNull(group, "group");
+    }
+
+    public When when(String... triggers) {
+      return new When(this, List.of(triggers));
+    }
+
+    private Reactor build(EventLog log, MeterRegistry metrics) {
+      Map<String, Reaction> byTrigger = new LinkedHashMap<>();
+      for (Reaction reaction : reactions) {
+        for (String trigger : reaction.triggers()) {
+          if (byTrigger.put(trigger, reaction) != null) {
+            throw new IllegalStateException(group + " reacts to " + trigger + " twice");
+          }
+        }
+      }
+      if (byTrigger.isEmpty()) {
+        throw new IllegalStateException(group + " reacts to nothing");
+      }
+      return new Reactor(group, Map.copyOf(byTrigger), Objects.requireNonNull(log, "log"), metrics);
+    }
+  }
+
+  /** The triggers of one reaction, waiting for what the service does about them. */
+  public static final class When {
+    private final Builder reactor;
+    private final List<String> triggers;
+
+    private When(Builder reactor, List<String> triggers) {
+      this.reactor = reactor;
+      this.triggers = triggers;
+    }
+
+    /** Run the service's step {@code step} at {@code address}. */
+    public Then invoke(String step, String address) {
+      return new Then(reactor, triggers, step, address, false);
+    }
+
+    /** Undo the service's step {@code step} through its compensation {@code address}; a step never run is a no-op. */
+    public Then compensate(String step, String address) {
+      return new Then(reactor, triggers, step, address, true);
+    }
+  }
+
+  /** What one reaction announces; {@code when(..)} or {@code build(..)} finishes it. */
+  public static final class Then {
+    private final Builder reactor;
+    private final List<String> triggers;
+    private final String step;
+    private final String address;
+    private final boolean compensation;
+    private String emits;
+    private String emitsOnRejection;
+    private boolean critical = true;
+
+    private Then(Builder reactor, List<String> triggers, String step, String address, boolean compensation) {
+      this.reactor = reactor;
+      this.triggers = triggers;
+      this.step = Objects.requireNonNull(step, "step");
+      this.address = Objects.requireNonNull(address, "address");
+      this.compensation = compensation;
+    }
+
+    public Then emit(String type) {
+      this.emits = type;
+      return this;
+    }
+
+    public Then orOnRejection(String type) {
+      this.emitsOnRejection = type;
+      return this;
+    }
+
+    /** The step's failure is counted and nothing follows from it. */
+    public Then nonCritical() {
+      this.critical = false;
+      return this;
+    }
+
+    public When when(String... next) {
+      finish();
+      return reactor.when(next);
+    }
+
+    public Reactor build(EventLog log, MeterRegistry metrics) {
+      finish();
+      return reactor.build(log, metrics);
+    }
+
+    private void finish() {
+      if (compensation && emitsOnRejection != null) {
+        throw new IllegalStateException("compensation of " + step + " cannot be rejected: it is retried until it succeeds");
+      }
+      reactor.reactions.add(new Reaction(triggers, step, address, compensation, emits, emitsOnRejection, critical));
+    }
+  }
+}
