@@ -2,8 +2,6 @@ package io.sagabus.gateway;
 
 import io.sagabus.order.contract.OrderAddresses;
 import io.sagabus.platform.eventbus.FailureCodes;
-import io.sagabus.platform.http.Problems;
-import io.sagabus.platform.http.ReplyProblems;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -12,6 +10,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -45,7 +44,7 @@ final class ChoreographedOrders {
       flowId = "flow-" + id;
       orderId = "ord-" + id;
     } else {
-      String derived = UUID.nameUUIDFromBytes(idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+      String derived = UUID.nameUUIDFromBytes(idempotencyKey.getBytes(StandardCharsets.UTF_8)).toString();
       flowId = "flow-" + derived;
       orderId = "ord-" + derived;
     }
@@ -61,14 +60,7 @@ final class ChoreographedOrders {
               .putHeader("Content-Type", "application/json")
               .end(view.put("sagaId", flowId).put("orderId", orderId).put("mode", "choreography").encode());
         })
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && reply.failureCode() == FailureCodes.CONFLICT) {
-            Problems.send(ctx, Problems.problem(422, "idempotency-key-reused", "Idempotency-Key reused", reply.getMessage()));
-          } else {
-            Problems.send(ctx, ReplyProblems.from(failure, "order"));
-          }
-        });
+        .onFailure(failure -> SagaApiRoutes.placementFailed(ctx, failure, "order"));
   }
 
   /** Fails with CONFLICT when a replayed key's order exists with another body. */

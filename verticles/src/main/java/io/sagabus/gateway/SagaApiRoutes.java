@@ -124,14 +124,17 @@ public final class SagaApiRoutes {
               .putHeader("Content-Type", "application/json")
               .end(saga.encode());
         })
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && reply.failureCode() == FailureCodes.CONFLICT) {
-            Problems.send(ctx, Problems.problem(422, "idempotency-key-reused", "Idempotency-Key reused", reply.getMessage()));
-          } else {
-            Problems.send(ctx, ReplyProblems.from(failure, "saga"));
-          }
-        });
+        .onFailure(failure -> placementFailed(ctx, failure, "saga"));
+  }
+
+  /** A refused order placement as a problem; a conflict means the Idempotency-Key came with another body. */
+  static void placementFailed(RoutingContext ctx, Throwable failure, String service) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() == FailureCodes.CONFLICT) {
+      Problems.send(ctx, Problems.problem(422, "idempotency-key-reused", "Idempotency-Key reused", reply.getMessage()));
+    } else {
+      Problems.send(ctx, ReplyProblems.from(failure, service));
+    }
   }
 
   private void listSagas(RoutingContext ctx) {
