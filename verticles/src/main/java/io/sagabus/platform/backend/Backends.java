@@ -2,6 +2,10 @@ package io.sagabus.platform.backend;
 
 import io.sagabus.platform.config.NodeConfig;
 import io.sagabus.platform.config.Redaction;
+import io.sagabus.platform.events.EmbeddedEventLog;
+import io.sagabus.platform.events.EventLog;
+import io.sagabus.platform.events.EventLogSettings;
+import io.sagabus.platform.events.KafkaEventLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,13 +37,15 @@ public final class Backends {
   private final Optional<Pool> postgres;
   private final Optional<Redis> redis;
   private final Optional<KafkaAdminClient> kafkaAdmin;
+  private final EventLog events;
   private final NodeConfig config;
 
-  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin) {
+  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin, EventLog events) {
     this.config = config;
     this.postgres = postgres;
     this.redis = redis;
     this.kafkaAdmin = kafkaAdmin;
+    this.events = events;
   }
 
   public static Backends connect(Vertx vertx, NodeConfig config) {
@@ -57,7 +63,10 @@ public final class Backends {
         "request.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
         "default.api.timeout.ms", String.valueOf(CHECK_TIMEOUT_MS),
         "client.id", "sagabus-health-" + config.nodeName())));
-    return new Backends(config, postgres, redis, kafka);
+    EventLogSettings eventSettings = EventLogSettings.from(config);
+    EventLog events = config.kafkaBootstrap().<EventLog>map(bootstrap -> new KafkaEventLog(vertx, bootstrap, eventSettings))
+        .orElseGet(() -> new EmbeddedEventLog(vertx, eventSettings));
+    return new Backends(config, postgres, redis, kafka, events);
   }
 
   public Optional<Pool> postgres() {
@@ -66,6 +75,11 @@ public final class Backends {
 
   public Optional<Redis> redis() {
     return redis;
+  }
+
+  /** The node's domain-event log: Kafka when {@code kafka.bootstrap} is configured, else the embedded log. */
+  public EventLog events() {
+    return events;
   }
 
   public Optional<String> kafkaBootstrap() {
@@ -108,6 +122,7 @@ public final class Backends {
     postgres.ifPresent(pool -> closing.add(pool.close()));
     redis.ifPresent(client -> closing.add(client.close()));
     kafkaAdmin.ifPresent(admin -> closing.add(admin.close()));
+    closing.add(events.close());
     return Future.join(closing).mapEmpty();
   }
 

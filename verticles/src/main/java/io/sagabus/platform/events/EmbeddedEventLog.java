@@ -1,0 +1,244 @@
+package io.sagabus.platform.events;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The event log of a node without Kafka: node-local and in memory, with Kafka's consumer semantics so the event flow
+ * works the same under {@code java -jar}. Each topic has {@link EventLogSettings#partitions()} partitions chosen by
+ * the key's hash; a consumer group keeps one position per partition, which outlives its subscriptions; the group's
+ * subscriptions to a topic share its partitions; a partition delivers one event at a time, in order, and redelivers
+ * after a back-off when the handler fails.
+ *
+ * <p>Retention: each partition keeps its newest {@link EventLogSettings#retainPerPartition()} events and drops older
+ * ones, so memory stays bounded (11 topics x 6 partitions x 2,000 events by default). A group lagging further behind
+ * than that skips what was dropped, as a Kafka consumer does past the topic's retention. Lost on restart.
+ *
+ * <p>Thread-safe: verticles on any event loop publish and subscribe; handlers run on the subscriber's context.
+ */
+public final class EmbeddedEventLog implements EventLog {
+
+  private final Vertx vertx;
+  private final EventLogSettings settings;
+  private final Map<String, Partition[]> topics = new HashMap<>();
+  private final Map<String, Group> groups = new HashMap<>();
+  private boolean closed;
+
+  public EmbeddedEventLog(Vertx vertx, EventLogSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<Void> publish(List<DomainEvent> events) {
+    Set<Cursor> woken = new LinkedHashSet<>();
+    synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("the event log is closed"));
+      }
+      for (DomainEvent event : events) {
+        int partition = Math.floorMod(event.key().hashCode(), settings.partitions());
+        partitions(event.type())[partition].append(event, settings.retainPerPartition());
+        for (Group group : groups.values()) {
+          Cursor cursor = group.cursors.get(new Slot(event.type(), partition));
+          if (cursor != null) {
+            woken.add(cursor);
+          }
+        }
+      }
+    }
+    woken.forEach(this::pump);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String groupName, Collection<String> topicNames, StartFrom startFrom,
+      Function<DomainEvent, Future<Void>> handler) {
+    Member member;
+    List<Cursor> cursors;
+    synchronized (this) {
+      if (closed) {
+        return Future.failedFuture(new IllegalStateException("the event log is closed"));
+      }
+      Group group = groups.computeIfAbsent(groupName, name -> new Group());
+      member = new Member(group, Set.copyOf(topicNames), handler, vertx.getOrCreateContext());
+      for (String topic : member.topics) {
+        Partition[] partitions = partitions(topic);
+        for (int p = 0; p < partitions.length; p++) {
+          Partition partition = partitions[p];
+          group.cursors.computeIfAbsent(new Slot(topic, p),
+              slot -> new Cursor(group, slot, startFrom == StartFrom.EARLIEST ? partition.start : partition.end()));
+        }
+      }
+      group.members.add(member);
+      cursors = List.copyOf(group.cursors.values());
+    }
+    cursors.forEach(this::pump);
+    return Future.succeededFuture(member);
+  }
+
+  @Override
+  public Future<Void> close() {
+    synchronized (this) {
+      closed = true;
+    }
+    return Future.succeededFuture();
+  }
+
+  private Partition[] partitions(String topic) {
+    return topics.computeIfAbsent(topic, name -> {
+      Partition[] created = new Partition[settings.partitions()];
+      for (int i = 0; i < created.length; i++) {
+        created[i] = new Partition();
+      }
+      return created;
+    });
+  }
+
+  /** Hands the cursor's next event to the member owning its partition, unless one is in hand or waiting to retry. */
+  private void pump(Cursor cursor) {
+    DomainEvent event;
+    Member owner;
+    long offset;
+    synchronized (this) {
+      if (closed || cursor.inHand || cursor.retryPending) {
+        return;
+      }
+      Partition partition = topics.get(cursor.slot.topic)[cursor.slot.partition];
+      cursor.offset = Math.max(cursor.offset, partition.start);
+      owner = cursor.group.owner(cursor.slot);
+      if (owner == null || cursor.offset >= partition.end()) {
+        return;
+      }
+      offset = cursor.offset;
+      event = partition.at(offset);
+      cursor.inHand = true;
+    }
+    owner.context.runOnContext(ignored -> {
+      Future<Void> handled;
+      try {
+        handled = owner.handler.apply(event);
+      } catch (RuntimeException e) {
+        handled = Future.failedFuture(e);
+      }
+      (handled == null ? Future.<Void>failedFuture("handler returned no future") : handled)
+          .onComplete(done -> settle(cursor, offset, done.succeeded()));
+    });
+  }
+
+  private void settle(Cursor cursor, long offset, boolean succeeded) {
+    long retryInMs = 0;
+    synchronized (this) {
+      cursor.inHand = false;
+      if (succeeded) {
+        if (cursor.offset == offset) {
+          cursor.offset++;
+        }
+        cursor.failures = 0;
+      } else {
+        cursor.failures++;
+        cursor.retryPending = true;
+        retryInMs = RetryBackoff.delayMs(cursor.failures);
+      }
+    }
+    if (succeeded) {
+      pump(cursor);
+    } else {
+      vertx.setTimer(retryInMs, id -> {
+        synchronized (this) {
+          cursor.retryPending = false;
+        }
+        pump(cursor);
+      });
+    }
+  }
+
+  private record Slot(String topic, int partition) {}
+
+  /** One partition's retained events; offsets keep counting across what retention dropped. */
+  private static final class Partition {
+    private final List<DomainEvent> events = new ArrayList<>();
+    private long start;
+
+    long end() {
+      return start + events.size();
+    }
+
+    DomainEvent at(long offset) {
+      return events.get((int) (offset - start));
+    }
+
+    void append(DomainEvent event, int retain) {
+      events.add(event);
+      // Trimming in chunks of a quarter keeps appends amortised O(1).
+      if (events.size() > retain + retain / 4) {
+        int drop = events.size() - retain;
+        events.subList(0, drop).clear();
+        start += drop;
+      }
+    }
+  }
+
+  private static final class Group {
+    final List<Member> members = new ArrayList<>();
+    final Map<Slot, Cursor> cursors = new HashMap<>();
+
+    /** Partitions are dealt round-robin over the members subscribed to their topic, in the order they joined. */
+    Member owner(Slot slot) {
+      List<Member> eligible = members.stream().filter(member -> member.topics.contains(slot.topic)).toList();
+      return eligible.isEmpty() ? null : eligible.get(slot.partition % eligible.size());
+    }
+  }
+
+  /** A group's position in one partition. */
+  private static final class Cursor {
+    final Group group;
+    final Slot slot;
+    long offset;
+    boolean inHand;
+    boolean retryPending;
+    int failures;
+
+    Cursor(Group group, Slot slot, long offset) {
+      this.group = group;
+      this.slot = slot;
+      this.offset = offset;
+    }
+  }
+
+  private final class Member implements Subscription {
+    final Group group;
+    final Set<String> topics;
+    final Function<DomainEvent, Future<Void>> handler;
+    final Context context;
+
+    Member(Group group, Set<String> topics, Function<DomainEvent, Future<Void>> handler, Context context) {
+      this.group = group;
+      this.topics = topics;
+      this.handler = handler;
+      this.context = context;
+    }
+
+    @Override
+    public Future<Void> close() {
+      List<Cursor> cursors;
+      synchronized (EmbeddedEventLog.this) {
+        if (!group.members.remove(this)) {
+          return Future.succeededFuture();
+        }
+        cursors = List.copyOf(group.cursors.values());
+      }
+      cursors.forEach(EmbeddedEventLog.this::pump);
+      return Future.succeededFuture();
+    }
+  }
+}

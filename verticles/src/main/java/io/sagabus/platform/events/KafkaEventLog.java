@@ -1,0 +1,248 @@
+package io.sagabus.platform.events;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event log on Kafka. One idempotent producer ({@code acks=all}) per node sends each event with the order id as
+ * record key and the envelope JSON as value, so a key's events keep their order in one partition. Topics are
+ * {@code topicPrefix + type}, created on first use with {@link EventLogSettings#partitions()} partitions and
+ * {@link EventLogSettings#replicationFactor()} replicas.
+ *
+ * <p>A subscription is one consumer of the group ({@code topicPrefix + group}) polling by itself: it hands each
+ * partition's records to the handler one at a time, commits the offsets the handler finished after every poll, and
+ * when the handler fails it rewinds that partition to the failed record and pauses it for a back-off, so the other
+ * partitions keep flowing and the failed one resumes in order.
+ */
+public final class KafkaEventLog implements EventLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /** How long subscribe waits for the first partition assignment before it answers anyway. */
+  private static final long ASSIGNMENT_WAIT_MS = 15_000;
+
+  private final Vertx vertx;
+  private final String bootstrap;
+  private final EventLogSettings settings;
+  private final KafkaAdminClient admin;
+  private final KafkaProducer<String, String> producer;
+  private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+
+  public KafkaEventLog(Vertx vertx, String bootstrap, EventLogSettings settings) {
+    this.vertx = vertx;
+    this.bootstrap = bootstrap;
+    this.settings = settings;
+    this.admin = KafkaAdminClient.create(vertx, Map.of("bootstrap.servers", bootstrap, "client.id", "sagabus-events-admin"));
+    Map<String, String> producerConfig = new HashMap<>();
+    producerConfig.put("bootstrap.servers", bootstrap);
+    producerConfig.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    producerConfig.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    producerConfig.put("enable.idempotence", "true");
+    producerConfig.put("acks", "all");
+    // Batches fill while the relay hands over a page of the outbox; 5 ms is invisible next to a saga step.
+    producerConfig.put("linger.ms", "5");
+    producerConfig.put("batch.size", String.valueOf(256 * 1024));
+    producerConfig.put("client.id", "sagabus-events-producer");
+    this.producer = KafkaProducer.create(vertx, producerConfig);
+  }
+
+  @Override
+  public Future<Void> publish(List<DomainEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Set<String> topics = events.stream().map(event -> settings.topic(event.type())).collect(Collectors.toSet());
+    return ensureTopics(topics).compose(ignored -> {
+      List<Future<?>> sends = new ArrayList<>(events.size());
+      for (DomainEvent event : events) {
+        sends.add(producer.send(KafkaProducerRecord.create(settings.topic(event.type()), event.key(), event.toJson().encode())));
+      }
+      return Future.all(sends).mapEmpty();
+    });
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String group, Collection<String> topics, StartFrom startFrom,
+      Function<DomainEvent, Future<Void>> handler) {
+    Set<String> kafkaTopics = topics.stream().map(settings::topic).collect(Collectors.toSet());
+    return ensureTopics(kafkaTopics).compose(ignored -> {
+      KafkaSubscription subscription = new KafkaSubscription(settings.group(group), kafkaTopics, startFrom, handler);
+      subscriptions.add(subscription);
+      return subscription.start();
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Future<?>> closing = new ArrayList<>();
+    subscriptions.forEach(subscription -> closing.add(subscription.close()));
+    closing.add(producer.close());
+    closing.add(admin.close());
+    return Future.join(closing).mapEmpty();
+  }
+
+  /** Creates the topics that do not exist yet; a topic another node created meanwhile counts as created. */
+  private Future<Void> ensureTopics(Set<String> topics) {
+    List<String> unknown = topics.stream().filter(topic -> !knownTopics.contains(topic)).toList();
+    if (unknown.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return admin.listTopics().compose(existing -> {
+      List<NewTopic> missing = unknown.stream().filter(topic -> !existing.contains(topic))
+          .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor())).toList();
+      if (missing.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return admin.createTopics(missing).recover(failure -> admin.listTopics().compose(now -> now.containsAll(unknown)
+          ? Future.<Void>succeededFuture()
+          : Future.<Void>failedFuture(failure)));
+    }).onSuccess(ignored -> knownTopics.addAll(unknown));
+  }
+
+  private final class KafkaSubscription implements Subscription {
+    private final KafkaConsumer<String, String> consumer;
+    private final Set<String> topics;
+    private final Function<DomainEvent, Future<Void>> handler;
+    private final Map<TopicPartition, Integer> failures = new HashMap<>();
+    private final Promise<Subscription> assigned = Promise.promise();
+    private Future<Void> round = Future.succeededFuture();
+    private boolean closed;
+
+    KafkaSubscription(String group, Set<String> topics, StartFrom startFrom, Function<DomainEvent, Future<Void>> handler) {
+      this.topics = topics;
+      this.handler = handler;
+      Map<String, String> config = new HashMap<>();
+      config.put("bootstrap.servers", bootstrap);
+      config.put("group.id", group);
+      config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+      config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+      config.put("enable.auto.commit", "false");
+      config.put("auto.offset.reset", startFrom == StartFrom.EARLIEST ? "earliest" : "latest");
+      config.put("max.poll.records", "500");
+      this.consumer = KafkaConsumer.create(vertx, config);
+    }
+
+    /**
+     * Answers once the group has given this consumer its partitions and their positions are fixed, so with
+     * {@code LATEST} every event published after the answer is delivered; after {@link #ASSIGNMENT_WAIT_MS} it
+     * answers anyway and keeps trying in the background.
+     */
+    Future<Subscription> start() {
+      consumer.partitionsAssignedHandler(partitions -> Future.join(partitions.stream().map(consumer::position).toList())
+          .onComplete(ignored -> assigned.tryComplete(this)));
+      consumer.partitionsRevokedHandler(partitions -> partitions.forEach(failures::remove));
+      vertx.setTimer(ASSIGNMENT_WAIT_MS, id -> assigned.tryComplete(this));
+      return consumer.subscribe(topics).compose(ignored -> {
+        pollNext();
+        return assigned.future();
+      });
+    }
+
+    @Override
+    public Future<Void> close() {
+      closed = true;
+      subscriptions.remove(this);
+      return round.eventually(consumer::close);
+    }
+
+    private void pollNext() {
+      if (closed) {
+        return;
+      }
+      round = consumer.poll(POLL_TIMEOUT).compose(this::deliver);
+      round.onComplete(done -> {
+        if (done.failed() && !closed) {
+          LOG.warn("event consumer of {} failed a poll; polling again in 1 s: {}", topics, done.cause().toString());
+          vertx.setTimer(1_000, id -> pollNext());
+        } else {
+          pollNext();
+        }
+      });
+    }
+
+    /** Delivers each partition's records in order, the partitions side by side, then commits what was handled. */
+    private Future<Void> deliver(KafkaConsumerRecords<String, String> records) {
+      if (records.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Map<TopicPartition, List<ConsumerRecord<String, String>>> byPartition = new LinkedHashMap<>();
+      records.records().forEach(record -> byPartition
+          .computeIfAbsent(new TopicPartition(record.topic(), record.partition()), ignored -> new ArrayList<>()).add(record));
+      Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+      List<Future<Void>> partitions = byPartition.entrySet().stream()
+          .map(entry -> deliverInOrder(entry.getKey(), entry.getValue(), 0, handled)).toList();
+      return Future.join(partitions).compose(ignored -> handled.isEmpty()
+          ? Future.<Void>succeededFuture()
+          : consumer.commit(handled).<Void>mapEmpty().recover(failure -> {
+            // A rebalance took the partitions: their next owner starts from the last commit and sees them again.
+            LOG.info("event consumer of {} could not commit; those events will be delivered again: {}", topics, failure.toString());
+            return Future.succeededFuture();
+          }));
+    }
+
+    private Future<Void> deliverInOrder(TopicPartition partition, List<ConsumerRecord<String, String>> records, int index,
+        Map<TopicPartition, OffsetAndMetadata> handled) {
+      if (index == records.size() || closed) {
+        return Future.succeededFuture();
+      }
+      ConsumerRecord<String, String> record = records.get(index);
+      return handle(record).transform(done -> {
+        if (done.succeeded()) {
+          failures.remove(partition);
+          handled.put(partition, new OffsetAndMetadata(record.offset() + 1, null));
+          return deliverInOrder(partition, records, index + 1, handled);
+        }
+        int failed = failures.merge(partition, 1, Integer::sum);
+        long backoff = RetryBackoff.delayMs(failed);
+        LOG.debug("handler of {} failed at offset {}; redelivering in {} ms: {}", partition, record.offset(), backoff, done.cause().toString());
+        return consumer.seek(partition, record.offset())
+            .compose(ignored -> consumer.pause(partition))
+            .onSuccess(ignored -> vertx.setTimer(backoff, id -> consumer.resume(partition)))
+            .recover(failure -> Future.succeededFuture());
+      });
+    }
+
+    private Future<Void> handle(ConsumerRecord<String, String> record) {
+      DomainEvent event;
+      try {
+        event = DomainEvent.fromJson(new JsonObject(record.value()));
+      } catch (IllegalArgumentException | DecodeException | NullPointerException e) {
+        // Redelivering an unreadable record would stop its partition for good.
+        LOG.warn("skipping unreadable event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+        return Future.succeededFuture();
+      }
+      try {
+        Future<Void> handled = handler.apply(event);
+        return handled == null ? Future.failedFuture("handler returned no future") : handled;
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+  }
+}
