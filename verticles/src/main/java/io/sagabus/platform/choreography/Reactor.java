@@ -47,6 +47,8 @@ public final class Reactor extends VerticleBase {
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
   /** Event ids already handled, so an exact duplicate does not ripple a duplicate through every later service. */
   private static final int REMEMBERED_EVENTS = 10_000;
+  private static final long RESUBSCRIBE_FIRST_MS = 500;
+  private static final long RESUBSCRIBE_MAX_MS = 30_000;
 
   private final String group;
   private final Map<String, Reaction> byTrigger;
@@ -59,6 +61,7 @@ public final class Reactor extends VerticleBase {
     }
   }));
   private EventLog.Subscription subscription;
+  private boolean stopped;
 
   private Reactor(String group, Map<String, Reaction> byTrigger, EventLog log, MeterRegistry metrics) {
     this.group = group;
@@ -72,15 +75,40 @@ public final class Reactor extends VerticleBase {
     return new Builder(group);
   }
 
+  /**
+   * Starts at once and subscribes in the background, retrying until the log answers: a node whose event log is down
+   * still runs its services for orchestrated sagas. A group without offsets starts from the earliest event, so
+   * nothing published before the subscription is missed.
+   */
   @Override
   public Future<?> start() {
-    return log.subscribe(group, List.copyOf(byTrigger.keySet()), EventLog.StartFrom.EARLIEST, this::react)
-        .onSuccess(started -> subscription = started);
+    subscribe(1);
+    return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     return subscription == null ? Future.succeededFuture() : subscription.close();
+  }
+
+  private void subscribe(int attempt) {
+    log.subscribe(group, List.copyOf(byTrigger.keySet()), EventLog.StartFrom.EARLIEST, this::react).onComplete(result -> {
+      if (result.succeeded()) {
+        subscription = result.result();
+        if (stopped) {
+          subscription.close();
+        }
+      } else if (!stopped) {
+        long delay = Math.min(RESUBSCRIBE_MAX_MS, RESUBSCRIBE_FIRST_MS << Math.min(attempt - 1, 10));
+        LOG.warn("{}: cannot subscribe to the event log (attempt {}), again in {} ms: {}", group, attempt, delay, result.cause().getMessage());
+        vertx.setTimer(delay, id -> {
+          if (!stopped) {
+            subscribe(attempt + 1);
+          }
+        });
+      }
+    });
   }
 
   Future<Void> react(DomainEvent event) {
