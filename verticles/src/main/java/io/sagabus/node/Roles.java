@@ -12,6 +12,8 @@ import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.ratelimit.RateLimitVerticle;
+import io.sagabus.relay.RelayVerticle;
+import io.sagabus.relay.contract.RelayAddresses;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ public final class Roles {
     FACTORIES.put("payment", PaymentVerticle::new);
     FACTORIES.put("shipping", ShippingVerticle::new);
     FACTORIES.put("notification", NotificationVerticle::new);
+    FACTORIES.put(RelayAddresses.ROLE, RelayVerticle::new);
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);
