@@ -2,9 +2,6 @@ package io.sagabus.order;
 
 import static io.sagabus.platform.events.EventTopics.INVENTORY_REJECTED;
 import static io.sagabus.platform.events.EventTopics.INVENTORY_RELEASED;
-import static io.sagabus.platform.events.EventTopics.ORDER_CANCELLED;
-import static io.sagabus.platform.events.EventTopics.ORDER_COMPLETED;
-import static io.sagabus.platform.events.EventTopics.ORDER_CREATED;
 import static io.sagabus.platform.events.EventTopics.ORDER_PLACED;
 import static io.sagabus.platform.events.EventTopics.SHIPMENT_CREATED;
 
@@ -15,8 +12,9 @@ import io.sagabus.platform.events.EventLog;
 
 /**
  * The order service starts and ends a choreographed flow: it creates the order a placement asked for, completes it
- * once shipped, and cancels it once the stock is back (or was never taken). An order that cannot be created (its id
- * belongs to another flow) has nothing to undo, so nothing follows.
+ * once shipped, and cancels it once the stock is back (or was never taken), announcing {@code order-created},
+ * {@code order-completed} and {@code order-cancelled} itself. An order that cannot be created (its id belongs to
+ * another flow) has nothing to undo, so nothing follows.
  */
 final class OrderReactions {
 
@@ -25,11 +23,8 @@ final class OrderReactions {
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
     return Reactor.group("order")
         .when(ORDER_PLACED).invoke("create-order", OrderAddresses.CREATE)
-            .emit(ORDER_CREATED)
         .when(SHIPMENT_CREATED).invoke("complete-order", OrderAddresses.COMPLETE)
-            .emit(ORDER_COMPLETED)
         .when(INVENTORY_REJECTED, INVENTORY_RELEASED).compensate("create-order", OrderAddresses.CANCEL)
-            .emit(ORDER_CANCELLED)
         .build(log, metrics);
   }
 }

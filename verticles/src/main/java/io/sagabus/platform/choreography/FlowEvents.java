@@ -4,6 +4,7 @@ import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,6 +13,9 @@ import java.util.UUID;
  * whole flow context forward (the order, then what each step added: amount, chargeId, shipmentId), so no service
  * needs a copy of another's data. Only events marked {@code "mode": "choreography"} drive reactions: the same
  * topics also carry events about orchestrated sagas, which no reactor may act on.
+ *
+ * <p>A reactor's command to its participant carries the flow and the mark, so the events the participant writes to
+ * its outbox with the change ({@link #announced}) carry both on to the next service.
  */
 public final class FlowEvents {
 
@@ -23,9 +27,27 @@ public final class FlowEvents {
 
   private FlowEvents() {}
 
+  /** Fields of a step command that are about the step, not the flow. */
+  private static final List<String> STEP_FIELDS = List.of("sagaId", "step", "attempt", "compensation", "traceparent");
+
   /** Whether the event belongs to a choreographed flow. */
   public static boolean choreographed(DomainEvent event) {
     return event.sagaId() != null && CHOREOGRAPHY.equals(event.payload().getString(MODE_FIELD));
+  }
+
+  /** Whether a participant's step command was sent by a reactor of a choreographed flow. */
+  public static boolean choreographed(JsonObject command) {
+    return command.getString("sagaId") != null && CHOREOGRAPHY.equals(command.getString(MODE_FIELD));
+  }
+
+  /**
+   * The event a participant raises for a step of a choreographed flow: the flow the command carried, with what the
+   * step adds ({@code payload}) on top.
+   */
+  public static DomainEvent announced(String type, JsonObject command, JsonObject payload, String traceparent) {
+    JsonObject flow = command.copy();
+    STEP_FIELDS.forEach(flow::remove);
+    return event(command.getString("sagaId"), type, command.getString("orderId"), traceparent, flow.mergeIn(payload));
   }
 
   /**

@@ -8,7 +8,6 @@ import io.sagabus.platform.events.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,23 +22,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One service's part in a choreographed flow: a consumer group of its own that reacts to other services' events by
- * running the service's own idempotent steps, and publishes what happened for the next service to react to. Built
- * with a DSL that reads like the business process:
+ * running the service's own idempotent steps. Built with a DSL that reads like the business process:
  *
  * <pre>{@code
  * Reactor.group("inventory")
- *     .when(ORDER_CREATED).invoke("reserve-inventory", InventoryAddresses.RESERVE)
- *         .emit(INVENTORY_RESERVED).orOnRejection(INVENTORY_REJECTED)
+ *     .when(ORDER_CREATED).invoke("reserve-inventory", InventoryAddresses.RESERVE).ifRefusedAnnounce(INVENTORY_REJECTED)
  *     .when(PAYMENT_DECLINED, PAYMENT_REFUNDED).compensate("reserve-inventory", InventoryAddresses.RELEASE)
- *         .emit(INVENTORY_RELEASED)
  *     .build(eventLog, metrics);
  * }</pre>
  *
- * <p>Why redelivery is safe without an outbox: the log moves the group past an event only after the step has
- * answered and its outcome event is durable. A crash in between redelivers the trigger; the participant's step
- * ledger, keyed on (flow id, step), returns the first outcome without doing the work again, and the outcome event is
- * published again with the same id. A transient failure (timeout, 5xx, no handler) fails the handler, so the log
- * redelivers after its back-off: a choreographed step is retried until it answers, never given up on.
+ * <p>A step that succeeds is announced by its participant ({@code inventory-reserved}, {@code inventory-released}),
+ * written to the participant's outbox in the transaction of the change and published by the relay; the command
+ * carries the flow and its mark, so that event carries them on ({@link FlowEvents#announced}). A step a business
+ * rule refuses changes nothing, so the reactor announces the refusal itself ({@code inventory-rejected}), under an id
+ * fixed by flow and type.
+ *
+ * <p>Redelivery is safe: the log moves the group past a trigger only after the step has answered (and a refusal's
+ * event is durable). A crash in between redelivers the trigger; the participant's step ledger, keyed on (flow id,
+ * step), returns the first outcome without doing the work or writing its event again. A transient failure
+ * (timeout, 5xx, no handler) fails the handler, so the log redelivers after its back-off: a choreographed step is
+ * retried until it answers, never given up on.
  */
 public final class Reactor extends VerticleBase {
 
@@ -116,18 +118,19 @@ public final class Reactor extends VerticleBase {
     if (reaction == null || !FlowEvents.choreographed(event) || handled.contains(event.eventId())) {
       return Future.succeededFuture();
     }
-    JsonObject flow = event.payload().copy();
-    flow.remove(FlowEvents.MODE_FIELD);
+    JsonObject flow = event.payload();
     JsonObject command = flow.copy().put("sagaId", event.sagaId()).put("step", reaction.step()).put("attempt", 1);
+    if (event.traceparent() != null) {
+      command.put("traceparent", event.traceparent());
+    }
     if (reaction.compensation()) {
       command.put("compensation", true);
     }
     return vertx.eventBus().<JsonObject>request(reaction.address(), command, new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT.toMillis()))
-        .map(Message::body)
-        .transform(answer -> {
+        .<Void>transform(answer -> {
           if (answer.succeeded()) {
-            JsonObject next = reaction.compensation() ? flow : flow.mergeIn(answer.result());
-            return announce(event, reaction, reaction.emits(), next, "succeeded");
+            count(event, "succeeded");
+            return Future.succeededFuture();
           }
           Throwable failure = answer.cause();
           if (!reaction.critical()) {
@@ -136,8 +139,7 @@ public final class Reactor extends VerticleBase {
             return Future.succeededFuture();
           }
           if (!reaction.compensation() && !FailureCodes.retryable(failure)) {
-            JsonObject refused = flow.put(FlowEvents.FAILED_STEP, reaction.step()).put(FlowEvents.REASON, failure.getMessage());
-            return announce(event, reaction, reaction.emitsOnRejection(), refused, "rejected");
+            return announceRefusal(event, reaction, failure);
           }
           count(event, "retried");
           return Future.failedFuture(failure);
@@ -145,15 +147,17 @@ public final class Reactor extends VerticleBase {
         .onSuccess(done -> handled.add(event.eventId()));
   }
 
-  private Future<Void> announce(DomainEvent trigger, Reaction reaction, String type, JsonObject flow, String outcome) {
-    if (type == null) {
-      count(trigger, outcome);
+  private Future<Void> announceRefusal(DomainEvent trigger, Reaction reaction, Throwable refusal) {
+    if (reaction.announcedOnRefusal() == null) {
+      LOG.warn("{}: step {} of flow {} was refused and nothing follows: {}", group, reaction.step(), trigger.sagaId(), refusal.getMessage());
+      count(trigger, "refused");
       return Future.succeededFuture();
     }
-    return log.publish(List.of(FlowEvents.event(trigger.sagaId(), type, trigger.key(), trigger.traceparent(), flow)))
-        .onSuccess(published -> count(trigger, outcome))
+    JsonObject refused = trigger.payload().copy().put(FlowEvents.FAILED_STEP, reaction.step()).put(FlowEvents.REASON, refusal.getMessage());
+    return log.publish(List.of(FlowEvents.event(trigger.sagaId(), reaction.announcedOnRefusal(), trigger.key(), trigger.traceparent(), refused)))
+        .onSuccess(published -> count(trigger, "refused"))
         .onFailure(failure -> LOG.warn("{}: could not publish {} for flow {}; the trigger will be redelivered: {}",
-            group, type, trigger.sagaId(), failure.getMessage()));
+            group, reaction.announcedOnRefusal(), trigger.sagaId(), failure.getMessage()));
   }
 
   private void count(DomainEvent trigger, String outcome) {
@@ -214,15 +218,14 @@ public final class Reactor extends VerticleBase {
     }
   }
 
-  /** What one reaction announces; {@code when(..)} or {@code build(..)} finishes it. */
+  /** How one reaction ends; {@code when(..)} or {@code build(..)} finishes it. */
   public static final class Then {
     private final Builder reactor;
     private final List<String> triggers;
     private final String step;
     private final String address;
     private final boolean compensation;
-    private String emits;
-    private String emitsOnRejection;
+    private String announcedOnRefusal;
     private boolean critical = true;
 
     private Then(Builder reactor, List<String> triggers, String step, String address, boolean compensation) {
@@ -233,13 +236,9 @@ public final class Reactor extends VerticleBase {
       this.compensation = compensation;
     }
 
-    public Then emit(String type) {
-      this.emits = type;
-      return this;
-    }
-
-    public Then orOnRejection(String type) {
-      this.emitsOnRejection = type;
+    /** When a business rule refuses the step, publish {@code type} for the services that undo what came before. */
+    public Then ifRefusedAnnounce(String type) {
+      this.announcedOnRefusal = type;
       return this;
     }
 
@@ -260,10 +259,10 @@ public final class Reactor extends VerticleBase {
     }
 
     private void finish() {
-      if (compensation && emitsOnRejection != null) {
-        throw new IllegalStateException("compensation of " + step + " cannot be rejected: it is retried until it succeeds");
+      if (compensation && announcedOnRefusal != null) {
+        throw new IllegalStateException("compensation of " + step + " cannot be refused: it is retried until it succeeds");
       }
-      reactor.reactions.add(new Reaction(triggers, step, address, compensation, emits, emitsOnRejection, critical));
+      reactor.reactions.add(new Reaction(triggers, step, address, compensation, announcedOnRefusal, critical));
     }
   }
 }

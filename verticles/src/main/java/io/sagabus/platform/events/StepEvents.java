@@ -1,5 +1,6 @@
 package io.sagabus.platform.events;
 
+import io.sagabus.platform.choreography.FlowEvents;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,8 +15,14 @@ public final class StepEvents {
 
   private StepEvents() {}
 
-  /** An event of {@code type} about the command's order, in the command's saga and trace. */
+  /**
+   * An event of {@code type} about the command's order, in the command's saga and trace. For a step of a
+   * choreographed flow it carries the flow on, under an id fixed by flow and type.
+   */
   public static DomainEvent of(String type, JsonObject command, JsonObject payload) {
+    if (FlowEvents.choreographed(command)) {
+      return FlowEvents.announced(type, command, payload, traceparent(command));
+    }
     return DomainEvent.of(type, command.getString("orderId"), command.getString("sagaId"), traceparent(command), payload);
   }
 
