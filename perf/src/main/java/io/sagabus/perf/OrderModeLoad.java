@@ -34,11 +34,12 @@ import org.HdrHistogram.Histogram;
  * it answers COMPLETED; for choreography {@code POST /api/orders?mode=choreography} until this process sees the
  * flow's {@code order-completed} event on the node's log (no polling in the way). Not a test: it prints figures.
  *
- * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.OrderModeLoad embedded|KAFKA_BOOTSTRAP [seconds] [concurrency] [rate]</pre>
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.OrderModeLoad embedded|KAFKA_BOOTSTRAP [seconds] [concurrency] [rate|auto] [relayPollMs]</pre>
  *
  * Phases, after a warm-up of each: a closed loop per mode ({@code concurrency} users), then an open loop at
- * {@code rate} orders/s (default: half the slower mode's maximum) in alternating one-second slices, so background
- * load on a shared machine hits both modes alike.
+ * {@code rate} orders/s (default {@code auto}: half the slower mode's maximum) in alternating one-second slices, so
+ * background load on a shared machine hits both modes alike. Choreographed steps' events go through the outbox relay,
+ * which polls an idle outbox every {@code relay.pollMs} (default 50).
  */
 public final class OrderModeLoad {
 
@@ -59,6 +60,9 @@ public final class OrderModeLoad {
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000))
         .put("events", new JsonObject().put("topicPrefix", prefix));
+    if (args.length > 4) {
+      config.put("relay", new JsonObject().put("pollMs", Long.parseLong(args[4])));
+    }
     if (!log.equals("embedded")) {
       config.put("kafka", new JsonObject().put("bootstrap", log));
     }
@@ -78,7 +82,8 @@ public final class OrderModeLoad {
         .map(EventTopics.ORDER_COMPLETED::equals);
     HttpLoad load = new HttpLoad(context);
 
-    System.out.printf(Locale.ROOT, "log=%s seconds=%d concurrency=%d cores=%d%n", log, seconds, concurrency, Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "log=%s seconds=%d concurrency=%d relay=%s cores=%d%n", log, seconds, concurrency,
+        config.getJsonObject("relay", new JsonObject()).encode(), Runtime.getRuntime().availableProcessors());
     load.closedLoop(concurrency, 5, orchestrated, ok -> ok);
     load.closedLoop(concurrency, 5, choreographed, ok -> ok);
     HttpLoad.Result orchestratedMax = load.closedLoop(concurrency, seconds, orchestrated, ok -> ok);
@@ -86,7 +91,7 @@ public final class OrderModeLoad {
     HttpLoad.Result choreographedMax = load.closedLoop(concurrency, seconds, choreographed, ok -> ok);
     report("choreography, closed loop", choreographedMax);
 
-    int rate = args.length > 3 ? Integer.parseInt(args[3])
+    int rate = args.length > 3 && !args[3].equals("auto") ? Integer.parseInt(args[3])
         : (int) Math.max(1, Math.min(orchestratedMax.perSecond(), choreographedMax.perSecond()) / 2);
     Histogram orchestratedOpen = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     Histogram choreographedOpen = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
