@@ -8,7 +8,7 @@ import io.sagabus.platform.config.ConfigReader;
  * which bounds the take-over after a relay's node dies), {@code backlogSampleMs} (how often the backlog gauge is
  * refreshed).
  */
-record RelaySettings(int batchSize, long pollMs, long leaseRetryMs, long backlogSampleMs) {
+public record RelaySettings(int batchSize, long pollMs, long leaseRetryMs, long backlogSampleMs) {
 
   static RelaySettings from(ConfigReader relay) {
     return new RelaySettings(

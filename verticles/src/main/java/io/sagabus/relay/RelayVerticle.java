@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * only grows the backlog, and the retry republishes from the same first entry: nothing is lost and a key's events
  * stay in order, with duplicates possible (consumers dedupe by eventId).
  *
- * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>outbox} table of every participant
+ * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>event_outbox} table of every participant
  * service configured on PostgreSQL. Metrics: {@code sagabus_outbox_backlog}, {@code sagabus_outbox_published_total},
  * {@code sagabus_outbox_partitions_held}, each tagged by outbox.
  */
@@ -57,7 +57,8 @@ public final class RelayVerticle extends VerticleBase {
     this(() -> outboxesOf(node), node.backends().events(), RelaySettings.from(node.config().section("relay")), node.metrics(), node.nodeId());
   }
 
-  RelayVerticle(Supplier<List<Outbox>> outboxes, EventLog events, RelaySettings settings, MeterRegistry registry, String nodeId) {
+  /** A relay of the given outboxes, for tests and benchmarks. */
+  public RelayVerticle(Supplier<List<Outbox>> outboxes, EventLog events, RelaySettings settings, MeterRegistry registry, String nodeId) {
     this.outboxSource = outboxes;
     this.events = events;
     this.settings = settings;
@@ -187,7 +188,7 @@ public final class RelayVerticle extends VerticleBase {
         return;
       }
       lease.next(settings.batchSize())
-          .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : events.publish(entries.stream().map(OutboxEntry::event).toList())
+          .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : events.publishEncoded(entries.stream().map(OutboxEntry::event).toList())
               .compose(ignored -> lease.sent(entries))
               .map(entries.size()))
           .onComplete(round -> {

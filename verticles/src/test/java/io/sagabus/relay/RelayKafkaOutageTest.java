@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /** Kafka goes away while participants keep writing: the outbox holds the events, and hands every one over, in order, when Kafka is back. */
@@ -62,7 +63,7 @@ class RelayKafkaOutageTest {
             throw new IllegalStateException(e);
           }
           written.addAll(batch);
-          sleep(20);
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
       });
       writer.start();
@@ -75,7 +76,7 @@ class RelayKafkaOutageTest {
       assertThat(written.size()).as("participants kept writing").isGreaterThan((int) pendingAtStop);
 
       kafka.restart();
-      sleep(1_000);
+      Thread.sleep(1_000);
       writing.set(false);
       writer.join();
       await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
@@ -95,15 +96,6 @@ class RelayKafkaOutageTest {
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
       PostgresOutboxRelayTest.dropTablesStartingWith(run + "_outbox");
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -16,14 +16,16 @@ public final class StepEvents {
   private StepEvents() {}
 
   /**
-   * An event of {@code type} about the command's order, in the command's saga and trace. For a step of a
-   * choreographed flow it carries the flow on, under an id fixed by flow and type.
+   * An event of {@code type} about the command's order, in the command's saga and trace. A command that names no
+   * order (a participant called outside the order saga) is keyed by its saga id, which orders its events the same way.
+   * For a step of a choreographed flow the event carries the flow on, under an id fixed by flow and type.
    */
   public static DomainEvent of(String type, JsonObject command, JsonObject payload) {
     if (FlowEvents.choreographed(command)) {
       return FlowEvents.announced(type, command, payload, traceparent(command));
     }
-    return DomainEvent.of(type, command.getString("orderId"), command.getString("sagaId"), traceparent(command), payload);
+    String sagaId = command.getString("sagaId");
+    return DomainEvent.of(type, command.getString("orderId", sagaId), sagaId, traceparent(command), payload);
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.sagabus.platform.outbox;
 
 import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EncodedEvent;
 import io.vertx.core.Future;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +17,7 @@ import java.util.Set;
 public final class MemoryOutbox implements Outbox {
 
   private final int partitions;
-  private final List<ArrayDeque<OutboxEntry>> pending = new ArrayList<>();
+  private final List<ArrayDeque<Pending>> pending = new ArrayList<>();
   private final MemoryLease[] holders;
   private long nextId = 1;
 
@@ -32,7 +32,8 @@ public final class MemoryOutbox implements Outbox {
   /** Appends the events; call it in the same event-loop turn as the state change they describe. */
   public synchronized void append(List<DomainEvent> events) {
     for (DomainEvent event : events) {
-      pending.get(Outbox.partitionOf(event.key(), partitions)).add(new OutboxEntry(nextId++, event));
+      pending.get(Outbox.partitionOf(event.key(), partitions))
+          .add(new Pending(new OutboxEntry(nextId++, EncodedEvent.of(event)), event.occurredAt().toEpochMilli()));
     }
   }
 
@@ -54,17 +55,19 @@ public final class MemoryOutbox implements Outbox {
   @Override
   public synchronized Future<Backlog> backlog() {
     long count = 0;
-    Instant oldest = null;
-    for (ArrayDeque<OutboxEntry> queue : pending) {
+    long oldest = Long.MAX_VALUE;
+    for (ArrayDeque<Pending> queue : pending) {
       count += queue.size();
-      OutboxEntry head = queue.peekFirst();
-      if (head != null && (oldest == null || head.event().occurredAt().isBefore(oldest))) {
-        oldest = head.event().occurredAt();
+      Pending head = queue.peekFirst();
+      if (head != null) {
+        oldest = Math.min(oldest, head.occurredAtMs);
       }
     }
-    long age = oldest == null ? 0 : Math.max(0, System.currentTimeMillis() - oldest.toEpochMilli());
+    long age = count == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
     return Future.succeededFuture(new Backlog(count, age));
   }
+
+  private record Pending(OutboxEntry entry, long occurredAtMs) {}
 
   private final class MemoryLease implements Lease {
     private final int partition;
@@ -94,7 +97,7 @@ public final class MemoryOutbox implements Outbox {
         if (holders[partition] != this) {
           return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " is not held"));
         }
-        return Future.succeededFuture(pending.get(partition).stream().limit(limit).toList());
+        return Future.succeededFuture(pending.get(partition).stream().limit(limit).map(Pending::entry).toList());
       }
     }
 
@@ -104,8 +107,8 @@ public final class MemoryOutbox implements Outbox {
       entries.forEach(entry -> ids.add(entry.id()));
       synchronized (MemoryOutbox.this) {
         // Only the holder removes, and what it sent is the head of the queue.
-        ArrayDeque<OutboxEntry> queue = pending.get(partition);
-        while (!queue.isEmpty() && ids.contains(queue.peekFirst().id())) {
+        ArrayDeque<Pending> queue = pending.get(partition);
+        while (!queue.isEmpty() && ids.contains(queue.peekFirst().entry.id())) {
           queue.pollFirst();
         }
       }
