@@ -72,13 +72,15 @@ abstract class OrderChoreographyScenarios {
         .put("payment", new JsonObject().put("customers", customers))
         .mergeIn(nodeConfig(), true));
     url = node.httpUrl();
-    trail = TestCluster.await(node.context().backends().events().subscribe("scenario-trail", EventTopics.ALL,
-        EventLog.StartFrom.EARLIEST, event -> {
+    // The node's reactors create the topics at the same time; a subscription that loses that race is tried again,
+    // as the reactors do themselves.
+    trail = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> TestCluster.await(node.context().backends().events()
+        .subscribe("scenario-trail", EventTopics.ALL, EventLog.StartFrom.EARLIEST, event -> {
           if (FlowEvents.choreographed(event)) {
             eventsByFlow.computeIfAbsent(event.sagaId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(event);
           }
           return Future.succeededFuture();
-        }));
+        })), subscription -> subscription != null);
   }
 
   @AfterAll
