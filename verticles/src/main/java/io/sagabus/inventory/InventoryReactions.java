@@ -23,7 +23,7 @@ final class InventoryReactions {
   private InventoryReactions() {}
 
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
-    return Reactor.group("inventory")
+    return Reactor.forService("inventory")
         .when(ORDER_CREATED).invoke("reserve-inventory", InventoryAddresses.RESERVE).ifRefusedAnnounce(INVENTORY_REJECTED)
         .when(PAYMENT_PROCESSED).invoke("confirm-inventory", InventoryAddresses.CONFIRM).ifRefusedAnnounce(INVENTORY_CONFIRMATION_REJECTED)
         .when(SHIPMENT_REJECTED).compensate("confirm-inventory", InventoryAddresses.RESTOCK)

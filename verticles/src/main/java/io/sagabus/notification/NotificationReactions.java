@@ -13,7 +13,7 @@ final class NotificationReactions {
   private NotificationReactions() {}
 
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
-    return Reactor.group("notification")
+    return Reactor.forService("notification")
         .when(SHIPMENT_CREATED).invoke("send-notification", NotificationAddresses.SEND).nonCritical()
         .build(log, metrics);
   }

@@ -21,7 +21,7 @@ final class OrderReactions {
   private OrderReactions() {}
 
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
-    return Reactor.group("order")
+    return Reactor.forService("order")
         .when(ORDER_PLACED).invoke("create-order", OrderAddresses.CREATE)
         .when(SHIPMENT_CREATED).invoke("complete-order", OrderAddresses.COMPLETE)
         .when(INVENTORY_REJECTED, INVENTORY_RELEASED).compensate("create-order", OrderAddresses.CANCEL)

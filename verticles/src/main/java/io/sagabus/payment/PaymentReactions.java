@@ -19,7 +19,7 @@ final class PaymentReactions {
   private PaymentReactions() {}
 
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
-    return Reactor.group("payment")
+    return Reactor.forService("payment")
         .when(INVENTORY_RESERVED).invoke("charge-payment", PaymentAddresses.CHARGE).ifRefusedAnnounce(PAYMENT_DECLINED)
         .when(INVENTORY_RESTOCKED, INVENTORY_CONFIRMATION_REJECTED).compensate("charge-payment", PaymentAddresses.REFUND)
         .build(log, metrics);

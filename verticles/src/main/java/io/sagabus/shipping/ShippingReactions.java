@@ -17,7 +17,7 @@ final class ShippingReactions {
   private ShippingReactions() {}
 
   static Reactor reactor(EventLog log, MeterRegistry metrics) {
-    return Reactor.group("shipping")
+    return Reactor.forService("shipping")
         .when(INVENTORY_CONFIRMED).invoke("create-shipment", ShippingAddresses.CREATE).ifRefusedAnnounce(SHIPMENT_REJECTED)
         .build(log, metrics);
   }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * running the service's own idempotent steps. Built with a DSL that reads like the business process:
  *
  * <pre>{@code
- * Reactor.group("inventory")
+ * Reactor.forService("inventory")
  *     .when(ORDER_CREATED).invoke("reserve-inventory", InventoryAddresses.RESERVE).ifRefusedAnnounce(INVENTORY_REJECTED)
  *     .when(PAYMENT_DECLINED, PAYMENT_REFUNDED).compensate("reserve-inventory", InventoryAddresses.RELEASE)
  *     .build(eventLog, metrics);
@@ -52,7 +52,7 @@ public final class Reactor extends VerticleBase {
   private static final long RESUBSCRIBE_FIRST_MS = 500;
   private static final long RESUBSCRIBE_MAX_MS = 30_000;
 
-  private final String group;
+  private final String service;
   private final Map<String, Reaction> byTrigger;
   private final EventLog log;
   private final MeterRegistry metrics;
@@ -65,16 +65,19 @@ public final class Reactor extends VerticleBase {
   private EventLog.Subscription subscription;
   private boolean stopped;
 
-  private Reactor(String group, Map<String, Reaction> byTrigger, EventLog log, MeterRegistry metrics) {
-    this.group = group;
+  private Reactor(String service, Map<String, Reaction> byTrigger, EventLog log, MeterRegistry metrics) {
+    this.service = service;
     this.byTrigger = byTrigger;
     this.log = log;
     this.metrics = metrics;
   }
 
-  /** {@code group} names the service: it is the consumer group, one per service, whatever the number of nodes. */
-  public static Builder group(String group) {
-    return new Builder(group);
+  /**
+   * A reactor for {@code service}; its consumer group is {@code <service>-reactions}, one per service whatever the
+   * number of nodes, so each event reaches one node of the service.
+   */
+  public static Builder forService(String service) {
+    return new Builder(service);
   }
 
   /**
@@ -95,7 +98,7 @@ public final class Reactor extends VerticleBase {
   }
 
   private void subscribe(int attempt) {
-    log.subscribe(group, List.copyOf(byTrigger.keySet()), EventLog.StartFrom.EARLIEST, this::react).onComplete(result -> {
+    log.subscribe(service + "-reactions", List.copyOf(byTrigger.keySet()), EventLog.StartFrom.EARLIEST, this::react).onComplete(result -> {
       if (result.succeeded()) {
         subscription = result.result();
         if (stopped) {
@@ -103,7 +106,7 @@ public final class Reactor extends VerticleBase {
         }
       } else if (!stopped) {
         long delay = Math.min(RESUBSCRIBE_MAX_MS, RESUBSCRIBE_FIRST_MS << Math.min(attempt - 1, 10));
-        LOG.warn("{}: cannot subscribe to the event log (attempt {}), again in {} ms: {}", group, attempt, delay, result.cause().getMessage());
+        LOG.warn("{}: cannot subscribe to the event log (attempt {}), again in {} ms: {}", service, attempt, delay, result.cause().getMessage());
         vertx.setTimer(delay, id -> {
           if (!stopped) {
             subscribe(attempt + 1);
@@ -134,7 +137,7 @@ public final class Reactor extends VerticleBase {
           }
           Throwable failure = answer.cause();
           if (!reaction.critical()) {
-            LOG.info("{}: non-critical step {} of flow {} failed, the flow goes on: {}", group, reaction.step(), event.sagaId(), failure.getMessage());
+            LOG.info("{}: non-critical step {} of flow {} failed, the flow goes on: {}", service, reaction.step(), event.sagaId(), failure.getMessage());
             count(event, "skipped");
             return Future.succeededFuture();
           }
@@ -149,7 +152,7 @@ public final class Reactor extends VerticleBase {
 
   private Future<Void> announceRefusal(DomainEvent trigger, Reaction reaction, Throwable refusal) {
     if (reaction.announcedOnRefusal() == null) {
-      LOG.warn("{}: step {} of flow {} was refused and nothing follows: {}", group, reaction.step(), trigger.sagaId(), refusal.getMessage());
+      LOG.warn("{}: step {} of flow {} was refused and nothing follows: {}", service, reaction.step(), trigger.sagaId(), refusal.getMessage());
       count(trigger, "refused");
       return Future.succeededFuture();
     }
@@ -157,24 +160,24 @@ public final class Reactor extends VerticleBase {
     return log.publish(List.of(FlowEvents.event(trigger.sagaId(), reaction.announcedOnRefusal(), trigger.key(), trigger.traceparent(), refused)))
         .onSuccess(published -> count(trigger, "refused"))
         .onFailure(failure -> LOG.warn("{}: could not publish {} for flow {}; the trigger will be redelivered: {}",
-            group, reaction.announcedOnRefusal(), trigger.sagaId(), failure.getMessage()));
+            service, reaction.announcedOnRefusal(), trigger.sagaId(), failure.getMessage()));
   }
 
   private void count(DomainEvent trigger, String outcome) {
     if (metrics != null) {
       Counter.builder("sagabus.choreography.reactions").description("Events a service reacted to, by outcome")
-          .tag("service", group).tag("event", trigger.type()).tag("outcome", outcome)
+          .tag("service", service).tag("event", trigger.type()).tag("outcome", outcome)
           .register(metrics).increment();
     }
   }
 
   /** Collects reactions in order; {@code when(..)} starts the next one. */
   public static final class Builder {
-    private final String group;
+    private final String service;
     private final List<Reaction> reactions = new ArrayList<>();
 
-    private Builder(String group) {
-      this.group = Objects.requireNonNull(group, "group");
+    private Builder(String service) {
+      this.service = Objects.requireNonNull(service, "service");
     }
 
     public When when(String... triggers) {
@@ -186,14 +189,14 @@ public final class Reactor extends VerticleBase {
       for (Reaction reaction : reactions) {
         for (String trigger : reaction.triggers()) {
           if (byTrigger.put(trigger, reaction) != null) {
-            throw new IllegalStateException(group + " reacts to " + trigger + " twice");
+            throw new IllegalStateException(service + " reacts to " + trigger + " twice");
           }
         }
       }
       if (byTrigger.isEmpty()) {
-        throw new IllegalStateException(group + " reacts to nothing");
+        throw new IllegalStateException(service + " reacts to nothing");
       }
-      return new Reactor(group, Map.copyOf(byTrigger), Objects.requireNonNull(log, "log"), metrics);
+      return new Reactor(service, Map.copyOf(byTrigger), Objects.requireNonNull(log, "log"), metrics);
     }
   }
 
