@@ -59,6 +59,7 @@ public final class OrderVerticle extends VerticleBase {
     }
     placement.remove("sagaId");
     try {
+      // The check the create step makes, so a bad placement is refused here rather than stopping the flow later.
       Orders.newOrder(placement);
     } catch (StepRejected invalid) {
       message.fail(invalid.code(), invalid.getMessage());
