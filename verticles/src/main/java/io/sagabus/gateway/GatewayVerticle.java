@@ -1,7 +1,10 @@
 package io.sagabus.gateway;
 
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.config.ConfigException;
+import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.http.ManagementRoutes;
+import io.sagabus.saga.contract.FlowMode;
 import io.sagabus.platform.security.AdminAuth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,11 +33,17 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/api/admin/*").handler(AdminAuth.create(vertx, node.config()));
     RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
-    SagaApiRoutes.mount(vertx, router);
+    SagaApiRoutes.mount(vertx, router, defaultFlowMode(node.config().section("saga")));
     DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()
         .requestHandler(router)
         .listen(node.config().http().port(), node.config().http().host());
+  }
+
+  /** {@code saga.mode}: how orders run when the request does not say; orchestration unless configured. */
+  static FlowMode defaultFlowMode(ConfigReader saga) {
+    String mode = saga.string("mode", FlowMode.ORCHESTRATION.value());
+    return FlowMode.parse(mode).orElseThrow(() -> new ConfigException(saga.key("mode"), "must be " + FlowMode.choices() + ", got '" + mode + "'"));
   }
 }

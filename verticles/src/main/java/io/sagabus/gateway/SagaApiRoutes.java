@@ -6,6 +6,7 @@ import io.sagabus.payment.contract.PaymentAddresses;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.platform.http.Problems;
 import io.sagabus.platform.http.ReplyProblems;
+import io.sagabus.saga.contract.FlowMode;
 import io.sagabus.saga.contract.SagaAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,8 +31,6 @@ import java.util.UUID;
  */
 public final class SagaApiRoutes {
 
-  /** Placeholder until the admin-check handler of {@code platform.security} (issue 4) is installed in its place. */
-
   static final long SERVICE_TIMEOUT_MS = 5_000;
   static final long MAX_WAIT_MS = 25_000;
   static final int MAX_QTY = 10_000;
@@ -40,14 +39,21 @@ public final class SagaApiRoutes {
   private static final Set<String> FINAL = Set.of("COMPLETED", "FAILED", "COMPENSATION_FAILED", "RESOLVED");
 
   private final Vertx vertx;
+  private final FlowMode defaultMode;
+  private final ChoreographedOrders choreographed;
 
-  private SagaApiRoutes(Vertx vertx) {
+  private SagaApiRoutes(Vertx vertx, FlowMode defaultMode) {
     this.vertx = vertx;
+    this.defaultMode = defaultMode;
+    this.choreographed = new ChoreographedOrders(vertx);
   }
 
-  /** Mounts every route. The admin routes rely on the gateway's AdminAuth, mounted on /api/admin/* before them. */
-  public static void mount(Vertx vertx, Router router) {
-    SagaApiRoutes routes = new SagaApiRoutes(vertx);
+  /**
+   * Mounts every route. Orders run in {@code defaultMode} unless the request asks for another with {@code ?mode=}.
+   * The admin routes rely on the gateway's AdminAuth, mounted on /api/admin/* before them.
+   */
+  public static void mount(Vertx vertx, Router router, FlowMode defaultMode) {
+    SagaApiRoutes routes = new SagaApiRoutes(vertx, defaultMode);
     router.post("/api/orders").handler(routes::placeOrder);
     router.get("/api/orders/:orderId").handler(ctx ->
         routes.ask(ctx, "order", OrderAddresses.GET, new JsonObject().put("orderId", ctx.pathParam("orderId"))));
@@ -93,6 +99,16 @@ public final class SagaApiRoutes {
       invalid(ctx, "Idempotency-Key", "must be 1 to " + MAX_KEY_LENGTH + " characters");
       return;
     }
+    String modeParam = ctx.queryParams().get("mode");
+    FlowMode mode = modeParam == null ? defaultMode : FlowMode.parse(modeParam).orElse(null);
+    if (mode == null) {
+      invalid(ctx, "mode", "must be " + FlowMode.choices());
+      return;
+    }
+    if (mode == FlowMode.CHOREOGRAPHY) {
+      choreographed.place(ctx, input, waitMs, key);
+      return;
+    }
     JsonObject start = new JsonObject().put("type", "order").put("input", input.copy().put("orderId", "ord-" + UUID.randomUUID()))
         .put("waitMs", waitMs);
     if (key != null) {
@@ -108,14 +124,17 @@ public final class SagaApiRoutes {
               .putHeader("Content-Type", "application/json")
               .end(saga.encode());
         })
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
-              && reply.failureCode() == FailureCodes.CONFLICT) {
-            Problems.send(ctx, Problems.problem(422, "idempotency-key-reused", "Idempotency-Key reused", reply.getMessage()));
-          } else {
-            Problems.send(ctx, ReplyProblems.from(failure, "saga"));
-          }
-        });
+        .onFailure(failure -> placementFailed(ctx, failure, "saga"));
+  }
+
+  /** A refused order placement as a problem; a conflict means the Idempotency-Key came with another body. */
+  static void placementFailed(RoutingContext ctx, Throwable failure, String service) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && reply.failureCode() == FailureCodes.CONFLICT) {
+      Problems.send(ctx, Problems.problem(422, "idempotency-key-reused", "Idempotency-Key reused", reply.getMessage()));
+    } else {
+      Problems.send(ctx, ReplyProblems.from(failure, service));
+    }
   }
 
   private void listSagas(RoutingContext ctx) {

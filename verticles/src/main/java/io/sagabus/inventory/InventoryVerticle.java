@@ -48,7 +48,8 @@ public final class InventoryVerticle extends VerticleBase {
         bus.<JsonObject>consumer(InventoryAddresses.CONFIRM, book::confirm).completion(),
         bus.<JsonObject>consumer(InventoryAddresses.RESTOCK, book::restock).completion(),
         bus.<JsonObject>consumer(InventoryAddresses.STATUS, book::status).completion(),
-        faults.listen(vertx, InventoryAddresses.FAULTS))));
+        faults.listen(vertx, InventoryAddresses.FAULTS))))
+        .compose(ignored -> vertx.deployVerticle(InventoryReactions.reactor(node.backends().events(), node.metrics())));
   }
 
   private void stockLevel(Message<JsonObject> message) {

@@ -34,7 +34,7 @@ public final class Roles {
     FACTORIES.put("inventory", InventoryVerticle::new);
     FACTORIES.put("payment", PaymentVerticle::new);
     FACTORIES.put("shipping", ShippingVerticle::new);
-    FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
+    FACTORIES.put("notification", NotificationVerticle::new);
     FACTORIES.put(RelayAddresses.ROLE, RelayVerticle::new);
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);

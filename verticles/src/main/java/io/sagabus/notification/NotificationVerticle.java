@@ -1,6 +1,7 @@
 package io.sagabus.notification;
 
 import io.sagabus.notification.contract.NotificationAddresses;
+import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
@@ -13,11 +14,13 @@ import java.util.UUID;
 /** Sends order notifications. A stand-in for an email or SMS gateway: it counts what it would have sent. */
 public final class NotificationVerticle extends VerticleBase {
 
+  private final NodeContext node;
   private final ConfigReader config;
   private long sent;
 
-  public NotificationVerticle(ConfigReader notificationConfig) {
-    this.config = notificationConfig;
+  public NotificationVerticle(NodeContext node) {
+    this.node = node;
+    this.config = node.config().section("notification");
   }
 
   @Override
@@ -29,7 +32,8 @@ public final class NotificationVerticle extends VerticleBase {
         bus.<JsonObject>consumer(NotificationAddresses.SEND, m -> ledger.invoke(m, "send", this::send)).completion(),
         bus.<JsonObject>consumer(NotificationAddresses.STATUS, ledger::status).completion(),
         bus.<JsonObject>consumer(NotificationAddresses.SENT, m -> m.reply(new JsonObject().put("sent", sent))).completion(),
-        faults.listen(vertx, NotificationAddresses.FAULTS)));
+        faults.listen(vertx, NotificationAddresses.FAULTS)))
+        .compose(ignored -> vertx.deployVerticle(NotificationReactions.reactor(node.backends().events(), node.metrics())));
   }
 
   private Future<JsonObject> send(JsonObject command) {

@@ -5,7 +5,10 @@ import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.backend.StoreChoice;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.choreography.FlowEvents;
+import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.participant.Faults;
+import io.sagabus.platform.participant.StepRejected;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -41,7 +44,32 @@ public final class OrderVerticle extends VerticleBase {
         bus.<JsonObject>consumer(OrderAddresses.CANCEL, book::cancel).completion(),
         bus.<JsonObject>consumer(OrderAddresses.STATUS, book::status).completion(),
         bus.<JsonObject>consumer(OrderAddresses.GET, this::get).completion(),
-        faults.listen(vertx, OrderAddresses.FAULTS))));
+        bus.<JsonObject>consumer(OrderAddresses.PLACE, this::place).completion(),
+        faults.listen(vertx, OrderAddresses.FAULTS))))
+        .compose(ignored -> vertx.deployVerticle(OrderReactions.reactor(node.backends().events(), node.metrics())));
+  }
+
+  /** Starts a choreographed flow: the placement is the {@code order-placed} event; the order's reactor creates it. */
+  private void place(Message<JsonObject> message) {
+    JsonObject placement = message.body() == null ? new JsonObject() : message.body().copy();
+    String flowId = placement.getString("sagaId");
+    if (flowId == null || flowId.isBlank()) {
+      message.fail(FailureCodes.BAD_REQUEST, "sagaId is required");
+      return;
+    }
+    placement.remove("sagaId");
+    try {
+      // The check the create step makes, so a bad placement is refused here rather than stopping the flow later.
+      Orders.newOrder(placement);
+    } catch (StepRejected invalid) {
+      message.fail(invalid.code(), invalid.getMessage());
+      return;
+    }
+    String orderId = placement.getString("orderId");
+    node.backends().events().publish(List.of(FlowEvents.event(flowId, EventTopics.ORDER_PLACED, orderId, null, placement)))
+        .onSuccess(published -> message.reply(new JsonObject().put("sagaId", flowId).put("orderId", orderId)
+            .put("mode", FlowEvents.CHOREOGRAPHY).put("status", "PENDING")))
+        .onFailure(failure -> message.fail(FailureCodes.UNAVAILABLE, "the order could not be placed: " + failure.getMessage()));
   }
 
   private void get(Message<JsonObject> message) {

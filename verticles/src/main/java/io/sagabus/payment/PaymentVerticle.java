@@ -43,7 +43,8 @@ public final class PaymentVerticle extends VerticleBase {
         bus.<JsonObject>consumer(PaymentAddresses.STATUS, book::status).completion(),
         bus.<JsonObject>consumer(PaymentAddresses.CUSTOMERS, this::customers).completion(),
         bus.<JsonObject>consumer(PaymentAddresses.ACCOUNT, this::account).completion(),
-        faults.listen(vertx, PaymentAddresses.FAULTS))));
+        faults.listen(vertx, PaymentAddresses.FAULTS))))
+        .compose(ignored -> vertx.deployVerticle(PaymentReactions.reactor(node.backends().events(), node.metrics())));
   }
 
   private void customers(Message<JsonObject> message) {

@@ -43,7 +43,8 @@ public final class ShippingVerticle extends VerticleBase {
         bus.<JsonObject>consumer(ShippingAddresses.CREATE, message -> book.create(message, this::refusal)).completion(),
         bus.<JsonObject>consumer(ShippingAddresses.CANCEL, book::cancel).completion(),
         bus.<JsonObject>consumer(ShippingAddresses.STATUS, book::status).completion(),
-        faults.listen(vertx, ShippingAddresses.FAULTS))));
+        faults.listen(vertx, ShippingAddresses.FAULTS))))
+        .compose(ignored -> vertx.deployVerticle(ShippingReactions.reactor(node.backends().events(), node.metrics())));
   }
 
   /** Why the address is undeliverable, or null when the carrier serves it. */

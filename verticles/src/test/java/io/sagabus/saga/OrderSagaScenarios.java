@@ -352,12 +352,11 @@ abstract class OrderSagaScenarios {
   }
 
   private long[] stock(String sku) {
-    JsonObject level = get(url, "/api/inventory/" + sku).body();
-    return new long[] {level.getLong("available"), level.getLong("reserved"), level.getLong("sold")};
+    return SagaTestSupport.stock(url, sku);
   }
 
   private JsonObject account(String customerId) {
-    return get(url, "/api/customers/" + customerId + "/account").body();
+    return SagaTestSupport.account(url, customerId);
   }
 
   private static JsonObject step(JsonObject saga, String name) {

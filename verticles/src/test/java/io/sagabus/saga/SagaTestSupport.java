@@ -141,6 +141,16 @@ final class SagaTestSupport {
         .put("shippingAddress", new JsonObject().put("street", "1 Main St").put("city", "Springfield").put("country", country));
   }
 
+  /** A SKU's {available, reserved, sold}. */
+  static long[] stock(String baseUrl, String sku) {
+    JsonObject level = get(baseUrl, "/api/inventory/" + sku).body();
+    return new long[] {level.getLong("available"), level.getLong("reserved"), level.getLong("sold")};
+  }
+
+  static JsonObject account(String baseUrl, String customerId) {
+    return get(baseUrl, "/api/customers/" + customerId + "/account").body();
+  }
+
   static JsonObject request(Vertx vertx, String address, JsonObject body) {
     return TestCluster.await(vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(5_000))
         .map(message -> message.body()));

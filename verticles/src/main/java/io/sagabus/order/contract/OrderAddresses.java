@@ -14,6 +14,13 @@ public final class OrderAddresses {
   public static final String CANCEL = "order.cancel";
   /** Outcome of {@code (sagaId, step)}: {@code {state: succeeded|failed|aborted, result?}}; fences a step never seen. */
   public static final String STATUS = "order.status";
+  /**
+   * Places an order to run as a choreographed flow: {@code {sagaId, orderId, customerId, items, paymentMethod,
+   * shippingAddress}} -> {@code {sagaId, orderId, mode, status}} once the {@code order-placed} event is durable. The
+   * order exists as soon as the order service has reacted to that event. Fails 400 for a bad order, 503 when the event
+   * log is unavailable (nothing was placed, or the same placement was: a retry with the same sagaId is safe).
+   */
+  public static final String PLACE = "order.place";
   /** Query {@code {orderId}} -> {@code {orderId, sagaId, customerId, items, status, amount?}}. Fails 404. */
   public static final String GET = "order.get";
   /** Fault injection for tests and drills, see {@code platform.participant.Faults}. */

@@ -33,6 +33,7 @@ public final class ConfigLoader {
       Map.entry("SAGABUS_REDIS_URL", "redis.url"),
       Map.entry("SAGABUS_KAFKA_BOOTSTRAP", "kafka.bootstrap"),
       Map.entry("SAGABUS_EVENTS_TOPIC_PREFIX", "events.topicPrefix"),
+      Map.entry("SAGABUS_SAGA_MODE", "saga.mode"),
       Map.entry("SAGABUS_RATELIMIT_ENABLED", "ratelimit.enabled"),
       Map.entry("SAGABUS_JWT_SECRET", "security.jwtSecret"));
 

@@ -1,5 +1,6 @@
 package io.sagabus.platform.events;
 
+import io.sagabus.platform.choreography.FlowEvents;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,8 +18,12 @@ public final class StepEvents {
   /**
    * An event of {@code type} about the command's order, in the command's saga and trace. A command that names no
    * order (a participant called outside the order saga) is keyed by its saga id, which orders its events the same way.
+   * For a step of a choreographed flow the event carries the flow on, under an id fixed by flow and type.
    */
   public static DomainEvent of(String type, JsonObject command, JsonObject payload) {
+    if (FlowEvents.choreographed(command)) {
+      return FlowEvents.announced(type, command, payload, traceparent(command));
+    }
     String sagaId = command.getString("sagaId");
     return DomainEvent.of(type, command.getString("orderId", sagaId), sagaId, traceparent(command), payload);
   }
