@@ -52,20 +52,21 @@ class CrashRecoveryIT {
     databaseUrl = Postgres.createDatabase("crash");
     Path profile = dir.resolve("crash.json");
     // Steps, and the resilience stack around shipping, wait long enough for the slowed shipping service and hold
-    // every saga at once, so only the crash decides what happens.
+    // every saga at once, so only the crash decides what happens. Shipping is slowed by 40 s so the sagas are still
+    // in flight when the survivors are up, even when a busy machine takes half a minute to start them.
     Files.writeString(profile, new JsonObject()
-        .put("saga", new JsonObject().put("stepTimeoutMs", 20_000).put("leaseMs", 3_000))
+        .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("leaseMs", 3_000))
         .put("resilience", new JsonObject().put("targets", new JsonObject().put("shipping", new JsonObject()
-            .put("timeoutMs", 60_000)
+            .put("timeoutMs", 90_000)
             .put("bulkhead", new JsonObject().put("maxConcurrent", 2_000).put("maxQueue", 1_000))
-            .put("circuit", new JsonObject().put("slowCallDurationMs", 60_000)))))
+            .put("circuit", new JsonObject().put("slowCallDurationMs", 90_000)))))
         .encode());
 
     NodeProcess owner = start("owner", profile);
     await().atMost(Duration.ofSeconds(90)).until(owner::healthy);
     String token = OrderLoad.adminToken(SECRET);
     Http.Response slowed = Http.call("POST", owner.url() + "/api/admin/chaos", token,
-        new JsonObject().put("service", "shipping").put("latencyMs", 15_000).encode());
+        new JsonObject().put("service", "shipping").put("latencyMs", 40_000).encode());
     assertThat(slowed.status()).as(slowed.text()).isEqualTo(200);
 
     Path baseline = dir.resolve("books.json");
