@@ -1,0 +1,4 @@
+package io.sagabus.orderview;
+
+/** A query of the order views: both filters optional; {@code after} null for the first page. */
+record ViewQuery(String customerId, String status, int limit, ViewCursor after) {}
