@@ -31,6 +31,7 @@ public final class GatewayVerticle extends VerticleBase {
     RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
     SagaApiRoutes.mount(vertx, router);
+    OrderViewRoutes.mount(vertx, router);
     DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()

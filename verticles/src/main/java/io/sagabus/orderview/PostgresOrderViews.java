@@ -1,5 +1,6 @@
 package io.sagabus.orderview;
 
+import io.sagabus.orderview.contract.ViewCursor;
 import io.sagabus.platform.backend.PgSchema;
 import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package io.sagabus.orderview;
 
+import io.sagabus.orderview.contract.ViewCursor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagabus.platform.events.DomainEvent;

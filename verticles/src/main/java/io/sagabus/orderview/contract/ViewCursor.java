@@ -1,4 +1,4 @@
-package io.sagabus.orderview;
+package io.sagabus.orderview.contract;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -10,30 +10,30 @@ import java.util.Comparator;
  * A position in the views' order, newest first: (createdAt, orderId) descending. Clients get it as an opaque
  * base64url token and hand it back for the next page; paging by key never skips or repeats a row while views change.
  */
-record ViewCursor(Instant createdAt, String orderId) {
+public record ViewCursor(Instant createdAt, String orderId) {
 
   /** Newest first, ties broken by orderId descending: the order every adapter pages in. */
-  static final Comparator<JsonObject> ORDER = Comparator
+  public static final Comparator<JsonObject> ORDER = Comparator
       .comparing((JsonObject view) -> Instant.parse(view.getString("createdAt")))
       .thenComparing(view -> view.getString("orderId"))
       .reversed();
 
-  static ViewCursor of(JsonObject view) {
+  public static ViewCursor of(JsonObject view) {
     return new ViewCursor(Instant.parse(view.getString("createdAt")), view.getString("orderId"));
   }
 
   /** True when {@code view} comes after this position. */
-  boolean precedes(JsonObject view) {
+  public boolean precedes(JsonObject view) {
     return ORDER.compare(new JsonObject().put("createdAt", createdAt.toString()).put("orderId", orderId), view) < 0;
   }
 
-  String encode() {
+  public String encode() {
     String text = createdAt + "|" + orderId;
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Reads a token; throws {@link IllegalArgumentException} for anything that was not made by {@link #encode}. */
-  static ViewCursor decode(String token) {
+  public static ViewCursor decode(String token) {
     String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
     int bar = text.indexOf('|');
     if (bar <= 0 || bar == text.length() - 1) {
