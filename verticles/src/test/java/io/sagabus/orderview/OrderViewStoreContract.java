@@ -148,6 +148,26 @@ abstract class OrderViewStoreContract {
   }
 
   @Test
+  void sameEventDeliveredTwiceAtOnce_isAppliedOnce() {
+    String orderId = "ord-" + UUID.randomUUID();
+    List<DomainEvent> events = OrderEvents.completed(orderId, "cust-5", 1, 10, Instant.parse("2026-11-23T10:00:00Z"));
+    int generation = active();
+
+    List<Future<Boolean>> all = new ArrayList<>();
+    run(() -> {
+      for (DomainEvent event : events) {
+        all.add(store.apply(generation, event));
+        all.add(store.apply(generation, event));
+      }
+      return Future.all(all);
+    });
+
+    assertThat(all.stream().filter(applied -> applied.result()).count()).isEqualTo(events.size());
+    assertThat(run(() -> store.get(orderId)).getJsonArray("timeline")).hasSize(events.size());
+    assertThat(run(() -> store.appliedCount(generation))).isEqualTo(events.size());
+  }
+
+  @Test
   void query_filtersByCustomerAndStatus_andPagesNewestFirstWithoutGapsOrRepeats() {
     Instant start = Instant.parse("2026-11-23T10:00:00Z");
     List<String> aliceCompleted = new ArrayList<>();
