@@ -10,19 +10,12 @@ REDIS_PORT=${REDIS_PORT:-6379}
 RUN_SECONDS=${RUN_SECONDS:-4}
 IN_FLIGHT=${IN_FLIGHT:-64}
 KEYS=${KEYS:-1000}
-JAR=perf/target/sagabus-perf.jar
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
+. perf/bench-common.sh
 
-if [ ! -f "$JAR" ] || [ -n "${REBUILD:-}" ]; then
-  mvn -B -q -o -pl verticles,perf -am package -DskipTests
-fi
-
-echo "== machine"
-echo "cpus: $(nproc)  model: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "memory: $(free -m | awk '/Mem:/ {print $2 " MiB"}')  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "java: $(java -version 2>&1 | head -1)  redis: $(redis-server --version | awk '{print $3}')"
-echo "date: $(date -u +%FT%TZ)  commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+build_perf_jar
+print_machine "redis: $(redis-server --version | awk '{print $3}')"
 
 declare -a ROWS
 row() { ROWS+=("$(printf '%-34s | %-28s | %-28s | %s' "$1" "$2" "$3" "$4")"); }

@@ -36,9 +36,10 @@ public final class InventoryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
+    String prefix = config.string("tablePrefix", "sagabus_");
     book = StoreChoice.postgres(config, node.backends())
-        ? new PostgresInventory(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
-        : new MemoryInventory(vertx, faults);
+        ? new PostgresInventory(vertx, node.backends().postgres().orElseThrow(), prefix, faults, node.backends().outboxes().postgres(prefix))
+        : new MemoryInventory(vertx, faults, node.backends().outboxes().memory());
     var bus = vertx.eventBus();
     return book.start(readSeed(config)).compose(ignored -> Future.all(List.of(
         bus.<JsonObject>consumer(InventoryAddresses.STOCK, this::stockLevel).completion(),

@@ -1,5 +1,8 @@
 package io.sagabus.inventory;
 
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
 import io.sagabus.platform.participant.StepRejected;
@@ -14,12 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Stock kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+/**
+ * Stock kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the memory
+ * outbox in the same event-loop turn as the change.
+ */
 final class MemoryInventory implements InventoryBook {
 
   private final Map<String, Sku> stock = new TreeMap<>();
   private final Map<String, Reservation> reservations = new HashMap<>();
   private final StepLedger ledger;
+  private final MemoryOutbox outbox;
 
   private static final class Sku {
     final String sku;
@@ -43,10 +50,17 @@ final class MemoryInventory implements InventoryBook {
   private static final class Reservation {
     final Map<String, Long> quantities = new LinkedHashMap<>();
     boolean sold;
+
+    JsonArray items() {
+      JsonArray items = new JsonArray();
+      quantities.forEach((sku, qty) -> items.add(new JsonObject().put("sku", sku).put("qty", qty)));
+      return items;
+    }
   }
 
-  MemoryInventory(Vertx vertx, Faults faults) {
+  MemoryInventory(Vertx vertx, Faults faults, MemoryOutbox outbox) {
     this.ledger = new StepLedger(vertx, faults);
+    this.outbox = outbox;
   }
 
   @Override
@@ -113,13 +127,16 @@ final class MemoryInventory implements InventoryBook {
       amount += level.price * entry.getValue();
     }
     Reservation reservation = new Reservation();
+    JsonArray reserved = new JsonArray();
     wanted.forEach((sku, qty) -> {
       Sku level = stock.get(sku);
       level.available -= qty;
       level.reserved += qty;
       reservation.quantities.put(sku, qty);
+      reserved.add(new JsonObject().put("sku", sku).put("qty", qty).put("price", level.price));
     });
     reservations.put(command.getString("sagaId"), reservation);
+    outbox.append(List.of(StepEvents.of(EventTopics.INVENTORY_RESERVED, command, InventoryEvents.reserved(command, reserved, amount))));
     return Future.succeededFuture(new JsonObject().put("amount", amount));
   }
 
@@ -135,6 +152,7 @@ final class MemoryInventory implements InventoryBook {
         }
         level.available += qty;
       });
+      outbox.append(List.of(StepEvents.of(EventTopics.INVENTORY_RELEASED, command, InventoryEvents.moved(command, reservation.items()))));
     }
     return Future.succeededFuture(new JsonObject().put("released", true));
   }
@@ -151,6 +169,7 @@ final class MemoryInventory implements InventoryBook {
         level.sold += qty;
       });
       reservation.sold = true;
+      outbox.append(List.of(StepEvents.of(EventTopics.INVENTORY_CONFIRMED, command, InventoryEvents.moved(command, reservation.items()))));
     }
     return Future.succeededFuture(new JsonObject().put("confirmed", true));
   }
@@ -164,6 +183,7 @@ final class MemoryInventory implements InventoryBook {
         level.reserved += qty;
       });
       reservation.sold = false;
+      outbox.append(List.of(StepEvents.of(EventTopics.INVENTORY_RESTOCKED, command, InventoryEvents.moved(command, reservation.items()))));
     }
     return Future.succeededFuture(new JsonObject().put("restocked", true));
   }

@@ -1,10 +1,12 @@
 package io.sagabus.inventory;
 
 import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
-import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -23,6 +25,7 @@ import java.util.TreeMap;
  * Stock in PostgreSQL, shared by every node: {@code <prefix>inventory_stock} per SKU and
  * {@code <prefix>inventory_reservations} per saga and SKU, changed in the same transaction as the step ledger row.
  * A reservation decrements {@code available} only {@code WHERE available >= qty}, so stock never goes negative.
+ * The events a change raises go to the outbox in the same transaction.
  */
 final class PostgresInventory implements InventoryBook {
 
@@ -30,9 +33,11 @@ final class PostgresInventory implements InventoryBook {
   private final String stock;
   private final String reservations;
   private final PgStepLedger ledger;
+  private final PgOutbox outbox;
 
-  PostgresInventory(Vertx vertx, Pool pool, String prefix, Faults faults) {
+  PostgresInventory(Vertx vertx, Pool pool, String prefix, Faults faults, PgOutbox outbox) {
     this.pool = pool;
+    this.outbox = outbox;
     this.stock = prefix + "inventory_stock";
     this.reservations = prefix + "inventory_reservations";
     this.ledger = new PgStepLedger(vertx, pool, prefix + "inventory_steps", faults);
@@ -49,7 +54,7 @@ final class PostgresInventory implements InventoryBook {
     List<Tuple> rows = seed.stream().map(item -> Tuple.of(item.sku(), item.stock(), item.price())).toList();
     return PgSchema.migrate(pool, ddl, conn -> rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
         "INSERT INTO " + stock + " (sku, available, reserved, sold, price) VALUES ($1, $2, 0, 0, $3) ON CONFLICT DO NOTHING")
-        .executeBatch(rows).mapEmpty());
+        .executeBatch(rows).mapEmpty()).compose(ignored -> outbox.start());
   }
 
   @Override
@@ -65,13 +70,15 @@ final class PostgresInventory implements InventoryBook {
   @Override
   public void confirm(Message<JsonObject> message) {
     ledger.invoke(message, "confirm", (conn, command) -> move(conn, command.getString("sagaId"), false, true)
-        .compose(moved -> moved ? Future.succeededFuture(new JsonObject().put("confirmed", true))
-            : Future.failedFuture(StepRejected.rejected("saga " + command.getString("sagaId") + " holds no reservation"))));
+        .compose(moved -> moved == null
+            ? Future.failedFuture(StepRejected.rejected("saga " + command.getString("sagaId") + " holds no reservation"))
+            : announce(conn, EventTopics.INVENTORY_CONFIRMED, command, moved).map(new JsonObject().put("confirmed", true))));
   }
 
   @Override
   public void restock(Message<JsonObject> message) {
     ledger.compensate(message, "restock", (conn, command, result) -> move(conn, command.getString("sagaId"), true, false)
+        .compose(moved -> announce(conn, EventTopics.INVENTORY_RESTOCKED, command, moved))
         .map(new JsonObject().put("restocked", true)));
   }
 
@@ -107,6 +114,7 @@ final class PostgresInventory implements InventoryBook {
       wanted.merge(item.getString("sku"), item.getLong("qty"), Long::sum);
     }
     String sagaId = command.getString("sagaId");
+    JsonArray reserved = new JsonArray();
     Future<Long> amount = Future.succeededFuture(0L);
     for (var entry : wanted.entrySet()) {
       amount = amount.compose(sum -> conn.preparedQuery("UPDATE " + stock + " SET available = available - $2, reserved = reserved + $2 "
@@ -117,11 +125,26 @@ final class PostgresInventory implements InventoryBook {
                   ? StepRejected.rejected("unknown sku " + entry.getKey())
                   : StepRejected.rejected("out of stock: " + entry.getKey() + " has " + level.getLong("available") + " available, "
                       + entry.getValue() + " wanted")))
-              : Future.succeededFuture(sum + rows.iterator().next().getLong("price") * entry.getValue()))
+              : Future.succeededFuture(sum + price(rows.iterator().next(), entry.getKey(), entry.getValue(), reserved)))
           .compose(total -> conn.preparedQuery("INSERT INTO " + reservations + " (saga_id, sku, qty, sold) VALUES ($1, $2, $3, false)")
               .execute(Tuple.of(sagaId, entry.getKey(), entry.getValue())).map(total)));
     }
-    return amount.map(total -> new JsonObject().put("amount", total));
+    return amount.compose(total -> outbox.append(conn, List.of(StepEvents.of(EventTopics.INVENTORY_RESERVED, command,
+            InventoryEvents.reserved(command, reserved, total))))
+        .map(new JsonObject().put("amount", total)));
+  }
+
+  /** The line's price times its quantity; notes the line for the reservation's event. */
+  private static long price(Row row, String sku, long qty, JsonArray reserved) {
+    long price = row.getLong("price");
+    reserved.add(new JsonObject().put("sku", sku).put("qty", qty).put("price", price));
+    return price * qty;
+  }
+
+  /** Raises {@code type} for the lines that moved; nothing when none did. */
+  private Future<Void> announce(SqlConnection conn, String type, JsonObject command, JsonArray moved) {
+    return moved == null || moved.isEmpty() ? Future.succeededFuture()
+        : outbox.append(conn, List.of(StepEvents.of(type, command, InventoryEvents.moved(command, moved))));
   }
 
   private Future<JsonObject> release(SqlConnection conn, JsonObject command) {
@@ -134,12 +157,13 @@ final class PostgresInventory implements InventoryBook {
             .execute(Tuple.of(row.getString("sku"), row.getLong("qty"))).mapEmpty());
       }
       return chain.compose(ignored -> conn.preparedQuery("DELETE FROM " + reservations + " WHERE saga_id = $1").execute(Tuple.of(sagaId)))
+          .compose(ignored -> announce(conn, EventTopics.INVENTORY_RELEASED, command, lines(rows)))
           .map(new JsonObject().put("released", true));
     });
   }
 
-  /** Moves the saga's reservation between reserved and sold; false when it holds none in the {@code fromSold} state. */
-  private Future<Boolean> move(SqlConnection conn, String sagaId, boolean fromSold, boolean toSold) {
+  /** Moves the saga's reservation between reserved and sold: the lines moved, or null when the saga holds none. */
+  private Future<JsonArray> move(SqlConnection conn, String sagaId, boolean fromSold, boolean toSold) {
     return held(conn, sagaId).compose(rows -> {
       List<Row> movable = new ArrayList<>();
       rows.forEach(row -> {
@@ -148,7 +172,7 @@ final class PostgresInventory implements InventoryBook {
         }
       });
       if (rows.size() == 0) {
-        return Future.succeededFuture(false);
+        return Future.succeededFuture(null);
       }
       String from = fromSold ? "sold" : "reserved";
       String to = toSold ? "sold" : "reserved";
@@ -158,8 +182,14 @@ final class PostgresInventory implements InventoryBook {
             .execute(Tuple.of(row.getString("sku"), row.getLong("qty"))).mapEmpty());
       }
       return chain.compose(ignored -> conn.preparedQuery("UPDATE " + reservations + " SET sold = $2 WHERE saga_id = $1")
-          .execute(Tuple.of(sagaId, toSold))).map(true);
+          .execute(Tuple.of(sagaId, toSold))).map(lines(movable));
     });
+  }
+
+  private static JsonArray lines(Iterable<Row> rows) {
+    JsonArray items = new JsonArray();
+    rows.forEach(row -> items.add(new JsonObject().put("sku", row.getString("sku")).put("qty", row.getLong("qty"))));
+    return items;
   }
 
   private Future<io.vertx.sqlclient.RowSet<Row>> held(SqlConnection conn, String sagaId) {

@@ -14,6 +14,8 @@ import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.ratelimit.RateLimitVerticle;
+import io.sagabus.relay.RelayVerticle;
+import io.sagabus.relay.contract.RelayAddresses;
 import io.sagabus.platform.config.ConfigException;
 import io.vertx.core.Deployable;
 import java.util.ArrayList;
@@ -35,6 +37,7 @@ public final class Roles {
     FACTORIES.put("payment", PaymentVerticle::new);
     FACTORIES.put("shipping", ShippingVerticle::new);
     FACTORIES.put("notification", node -> new NotificationVerticle(node.config().section("notification")));
+    FACTORIES.put(RelayAddresses.ROLE, RelayVerticle::new);
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);

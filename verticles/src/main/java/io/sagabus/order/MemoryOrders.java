@@ -1,5 +1,8 @@
 package io.sagabus.order;
 
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
 import io.sagabus.platform.participant.StepRejected;
@@ -8,16 +11,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Orders kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+/**
+ * Orders kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the
+ * memory outbox in the same event-loop turn as the change.
+ */
 final class MemoryOrders implements OrderBook {
 
   private final Map<String, JsonObject> orders = new HashMap<>();
   private final StepLedger ledger;
+  private final MemoryOutbox outbox;
 
-  MemoryOrders(Vertx vertx, Faults faults) {
+  MemoryOrders(Vertx vertx, Faults faults, MemoryOutbox outbox) {
     this.ledger = new StepLedger(vertx, faults);
+    this.outbox = outbox;
   }
 
   @Override
@@ -34,6 +43,7 @@ final class MemoryOrders implements OrderBook {
         throw StepRejected.rejected("order " + order.getString("orderId") + " belongs to another saga");
       }
       orders.put(order.getString("orderId"), order);
+      outbox.append(List.of(StepEvents.of(EventTopics.ORDER_CREATED, command, Orders.created(order))));
       return Future.succeededFuture(new JsonObject().put("orderId", order.getString("orderId")));
     });
   }
@@ -49,6 +59,8 @@ final class MemoryOrders implements OrderBook {
         throw StepRejected.rejected("order " + order.getString("orderId") + " is cancelled");
       }
       order.put("status", "COMPLETED").put("amount", command.getLong("amount"));
+      outbox.append(List.of(StepEvents.of(EventTopics.ORDER_COMPLETED, command,
+          new JsonObject().put("orderId", order.getString("orderId")).put("amount", command.getLong("amount")))));
       return Future.succeededFuture(new JsonObject().put("orderId", order.getString("orderId")).put("orderStatus", "COMPLETED"));
     });
   }
@@ -59,6 +71,7 @@ final class MemoryOrders implements OrderBook {
       JsonObject order = orders.get(created.getString("orderId"));
       if (order != null) {
         order.put("status", "CANCELLED");
+        outbox.append(List.of(StepEvents.of(EventTopics.ORDER_CANCELLED, command, new JsonObject().put("orderId", order.getString("orderId")))));
       }
       return Future.succeededFuture(new JsonObject().put("orderStatus", "CANCELLED"));
     });

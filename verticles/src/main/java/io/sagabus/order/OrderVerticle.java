@@ -30,9 +30,10 @@ public final class OrderVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
+    String prefix = config.string("tablePrefix", "sagabus_");
     book = StoreChoice.postgres(config, node.backends())
-        ? new PostgresOrders(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
-        : new MemoryOrders(vertx, faults);
+        ? new PostgresOrders(vertx, node.backends().postgres().orElseThrow(), prefix, faults, node.backends().outboxes().postgres(prefix))
+        : new MemoryOrders(vertx, faults, node.backends().outboxes().memory());
     var bus = vertx.eventBus();
     return book.start().compose(ignored -> Future.all(List.of(
         bus.<JsonObject>consumer(OrderAddresses.CREATE, book::create).completion(),

@@ -23,4 +23,14 @@ final class Orders {
         .put("status", "PENDING")
         .put("createdAt", Instant.now().toString());
   }
+
+  /** The {@code order-created} payload: what the order is, without its mutable status. */
+  static JsonObject created(JsonObject order) {
+    return new JsonObject()
+        .put("orderId", order.getString("orderId"))
+        .put("customerId", order.getString("customerId"))
+        .put("items", order.getJsonArray("items").copy())
+        .put("paymentMethod", order.getString("paymentMethod"))
+        .put("shippingAddress", order.getValue("shippingAddress"));
+  }
 }

@@ -1,5 +1,8 @@
 package io.sagabus.payment;
 
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
 import io.sagabus.platform.participant.StepRejected;
@@ -14,11 +17,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Accounts kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+/**
+ * Accounts kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the
+ * memory outbox in the same event-loop turn as the change.
+ */
 final class MemoryPayments implements PaymentBook {
 
   private final Map<String, Account> accounts = new TreeMap<>();
   private final StepLedger ledger;
+  private final MemoryOutbox outbox;
 
   private static final class Account {
     final String customerId;
@@ -44,8 +51,9 @@ final class MemoryPayments implements PaymentBook {
     }
   }
 
-  MemoryPayments(Vertx vertx, Faults faults) {
+  MemoryPayments(Vertx vertx, Faults faults, MemoryOutbox outbox) {
     this.ledger = new StepLedger(vertx, faults);
+    this.outbox = outbox;
   }
 
   @Override
@@ -97,6 +105,7 @@ final class MemoryPayments implements PaymentBook {
     account.charged += amount;
     account.charges.add(new JsonObject().put("chargeId", chargeId).put("sagaId", command.getString("sagaId"))
         .put("amount", amount).put("at", Instant.now().toString()));
+    outbox.append(List.of(StepEvents.of(EventTopics.PAYMENT_PROCESSED, command, PaymentEvents.of(command, chargeId, amount))));
     return Future.succeededFuture(new JsonObject().put("chargeId", chargeId).put("charged", amount));
   }
 
@@ -107,6 +116,7 @@ final class MemoryPayments implements PaymentBook {
     account.refunded += amount;
     account.refunds.add(new JsonObject().put("chargeId", charge.getString("chargeId")).put("sagaId", command.getString("sagaId"))
         .put("amount", amount).put("at", Instant.now().toString()));
+    outbox.append(List.of(StepEvents.of(EventTopics.PAYMENT_REFUNDED, command, PaymentEvents.of(command, charge.getString("chargeId"), amount))));
     return Future.succeededFuture(new JsonObject().put("refunded", amount));
   }
 }

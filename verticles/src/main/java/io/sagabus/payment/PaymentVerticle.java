@@ -32,9 +32,10 @@ public final class PaymentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
+    String prefix = config.string("tablePrefix", "sagabus_");
     book = StoreChoice.postgres(config, node.backends())
-        ? new PostgresPayments(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
-        : new MemoryPayments(vertx, faults);
+        ? new PostgresPayments(vertx, node.backends().postgres().orElseThrow(), prefix, faults, node.backends().outboxes().postgres(prefix))
+        : new MemoryPayments(vertx, faults, node.backends().outboxes().memory());
     var bus = vertx.eventBus();
     return book.start(readCustomers(config)).compose(ignored -> Future.all(List.of(
         bus.<JsonObject>consumer(PaymentAddresses.CHARGE, book::charge).completion(),

@@ -1,10 +1,12 @@
 package io.sagabus.payment;
 
 import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
-import io.sagabus.platform.backend.PgSchema;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -21,7 +23,8 @@ import java.util.UUID;
 /**
  * Accounts in PostgreSQL, shared by every node: {@code <prefix>payment_accounts}, {@code <prefix>payment_charges} and
  * {@code <prefix>payment_refunds}, changed in the same transaction as the step ledger row. A charge only debits
- * {@code WHERE balance >= amount}, so a balance never goes negative under concurrent charges.
+ * {@code WHERE balance >= amount}, so a balance never goes negative under concurrent charges. The events a change
+ * raises go to the outbox in the same transaction.
  */
 final class PostgresPayments implements PaymentBook {
 
@@ -30,9 +33,11 @@ final class PostgresPayments implements PaymentBook {
   private final String charges;
   private final String refunds;
   private final PgStepLedger ledger;
+  private final PgOutbox outbox;
 
-  PostgresPayments(Vertx vertx, Pool pool, String prefix, Faults faults) {
+  PostgresPayments(Vertx vertx, Pool pool, String prefix, Faults faults, PgOutbox outbox) {
     this.pool = pool;
+    this.outbox = outbox;
     this.accounts = prefix + "payment_accounts";
     this.charges = prefix + "payment_charges";
     this.refunds = prefix + "payment_refunds";
@@ -54,7 +59,7 @@ final class PostgresPayments implements PaymentBook {
     List<Tuple> rows = seed.stream().map(c -> Tuple.of(c.customerId(), c.name(), c.balance())).toList();
     return PgSchema.migrate(pool, ddl, conn -> rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
         "INSERT INTO " + accounts + " (customer_id, name, balance) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-        .executeBatch(rows).mapEmpty());
+        .executeBatch(rows).mapEmpty()).compose(ignored -> outbox.start());
   }
 
   @Override
@@ -92,6 +97,8 @@ final class PostgresPayments implements PaymentBook {
           String chargeId = "ch-" + UUID.randomUUID();
           return conn.preparedQuery("INSERT INTO " + charges + " (charge_id, saga_id, customer_id, amount, at) VALUES ($1, $2, $3, $4, $5)")
               .execute(Tuple.of(chargeId, command.getString("sagaId"), customerId, amount, Instant.now().toString()))
+              .compose(ignored -> outbox.append(conn, List.of(StepEvents.of(EventTopics.PAYMENT_PROCESSED, command,
+                  PaymentEvents.of(command, chargeId, amount)))))
               .map(new JsonObject().put("chargeId", chargeId).put("charged", amount));
         });
   }
@@ -103,6 +110,8 @@ final class PostgresPayments implements PaymentBook {
         .execute(Tuple.of(customerId, amount))
         .compose(ignored -> conn.preparedQuery("INSERT INTO " + refunds + " (charge_id, saga_id, customer_id, amount, at) VALUES ($1, $2, $3, $4, $5)")
             .execute(Tuple.of(charge.getString("chargeId"), command.getString("sagaId"), customerId, amount, Instant.now().toString())))
+        .compose(ignored -> outbox.append(conn, List.of(StepEvents.of(EventTopics.PAYMENT_REFUNDED, command,
+            PaymentEvents.of(command, charge.getString("chargeId"), amount)))))
         .map(new JsonObject().put("refunded", amount));
   }
 

@@ -1,5 +1,8 @@
 package io.sagabus.shipping;
 
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
 import io.sagabus.platform.participant.StepRejected;
@@ -8,18 +11,24 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Shipments kept in the verticle's memory: for a single node, tests and demos. Lost on restart. */
+/**
+ * Shipments kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the
+ * memory outbox in the same event-loop turn as the change.
+ */
 final class MemoryShipping implements ShippingBook {
 
   private final Map<String, JsonObject> shipments = new HashMap<>();
   private final StepLedger ledger;
+  private final MemoryOutbox outbox;
 
-  MemoryShipping(Vertx vertx, Faults faults) {
+  MemoryShipping(Vertx vertx, Faults faults, MemoryOutbox outbox) {
     this.ledger = new StepLedger(vertx, faults);
+    this.outbox = outbox;
   }
 
   @Override
@@ -37,6 +46,7 @@ final class MemoryShipping implements ShippingBook {
       String shipmentId = "sh-" + UUID.randomUUID();
       shipments.put(shipmentId, new JsonObject().put("shipmentId", shipmentId).put("orderId", command.getString("orderId"))
           .put("address", command.getJsonObject("shippingAddress").copy()).put("status", "CREATED"));
+      outbox.append(List.of(StepEvents.of(EventTopics.SHIPMENT_CREATED, command, ShippingEvents.created(command, shipmentId))));
       return Future.succeededFuture(new JsonObject().put("shipmentId", shipmentId));
     });
   }
@@ -47,6 +57,7 @@ final class MemoryShipping implements ShippingBook {
       JsonObject shipment = shipments.get(created.getString("shipmentId"));
       if (shipment != null) {
         shipment.put("status", "CANCELLED");
+        outbox.append(List.of(StepEvents.of(EventTopics.SHIPMENT_CANCELLED, command, ShippingEvents.cancelled(command, created.getString("shipmentId")))));
       }
       return Future.succeededFuture(new JsonObject().put("shipmentStatus", "CANCELLED"));
     });

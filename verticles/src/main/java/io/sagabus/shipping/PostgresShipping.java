@@ -1,6 +1,9 @@
 package io.sagabus.shipping;
 
 import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
 import io.sagabus.platform.participant.StepRejected;
@@ -14,15 +17,20 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** Shipments in PostgreSQL ({@code <prefix>shipments}), changed in the same transaction as the step ledger row. */
+/**
+ * Shipments in PostgreSQL ({@code <prefix>shipments}), changed in the same transaction as the step ledger row and the
+ * outbox rows of the events the change raises.
+ */
 final class PostgresShipping implements ShippingBook {
 
   private final Pool pool;
   private final String shipments;
   private final PgStepLedger ledger;
+  private final PgOutbox outbox;
 
-  PostgresShipping(Vertx vertx, Pool pool, String prefix, Faults faults) {
+  PostgresShipping(Vertx vertx, Pool pool, String prefix, Faults faults, PgOutbox outbox) {
     this.pool = pool;
+    this.outbox = outbox;
     this.shipments = prefix + "shipments";
     this.ledger = new PgStepLedger(vertx, pool, prefix + "shipping_steps", faults);
   }
@@ -32,7 +40,7 @@ final class PostgresShipping implements ShippingBook {
     return PgSchema.migrate(pool, List.of(
         "CREATE TABLE IF NOT EXISTS " + shipments + " (shipment_id text PRIMARY KEY, order_id text NOT NULL, saga_id text NOT NULL, "
             + "status text NOT NULL, address jsonb NOT NULL)",
-        ledger.createTableSql()));
+        ledger.createTableSql())).compose(ignored -> outbox.start());
   }
 
   @Override
@@ -45,6 +53,8 @@ final class PostgresShipping implements ShippingBook {
       String shipmentId = "sh-" + UUID.randomUUID();
       return conn.preparedQuery("INSERT INTO " + shipments + " (shipment_id, order_id, saga_id, status, address) VALUES ($1, $2, $3, 'CREATED', $4)")
           .execute(Tuple.of(shipmentId, command.getString("orderId"), command.getString("sagaId"), command.getJsonObject("shippingAddress")))
+          .compose(ignored -> outbox.append(conn, List.of(StepEvents.of(EventTopics.SHIPMENT_CREATED, command,
+              ShippingEvents.created(command, shipmentId)))))
           .map(new JsonObject().put("shipmentId", shipmentId));
     });
   }
@@ -54,6 +64,8 @@ final class PostgresShipping implements ShippingBook {
     ledger.compensate(message, "cancel", (conn, command, created) -> conn.preparedQuery(
             "UPDATE " + shipments + " SET status = 'CANCELLED' WHERE shipment_id = $1")
         .execute(Tuple.of(created.getString("shipmentId")))
+        .compose(rows -> rows.rowCount() == 0 ? Future.<Void>succeededFuture() : outbox.append(conn,
+            List.of(StepEvents.of(EventTopics.SHIPMENT_CANCELLED, command, ShippingEvents.cancelled(command, created.getString("shipmentId"))))))
         .map(new JsonObject().put("shipmentStatus", "CANCELLED")));
   }
 

@@ -34,9 +34,10 @@ public final class ShippingVerticle extends VerticleBase {
     undeliverable = config.stringList("undeliverableCountries", List.of("AQ", "XX")).stream()
         .map(country -> country.toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
     Faults faults = Faults.fromConfig(config.raw().getJsonObject("faults"));
+    String prefix = config.string("tablePrefix", "sagabus_");
     ShippingBook book = StoreChoice.postgres(config, node.backends())
-        ? new PostgresShipping(vertx, node.backends().postgres().orElseThrow(), config.string("tablePrefix", "sagabus_"), faults)
-        : new MemoryShipping(vertx, faults);
+        ? new PostgresShipping(vertx, node.backends().postgres().orElseThrow(), prefix, faults, node.backends().outboxes().postgres(prefix))
+        : new MemoryShipping(vertx, faults, node.backends().outboxes().memory());
     var bus = vertx.eventBus();
     return book.start().compose(ignored -> Future.all(List.of(
         bus.<JsonObject>consumer(ShippingAddresses.CREATE, message -> book.create(message, this::refusal)).completion(),

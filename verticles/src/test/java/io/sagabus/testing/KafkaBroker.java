@@ -73,6 +73,16 @@ public final class KafkaBroker implements AutoCloseable {
     return external != null ? external : "127.0.0.1:" + port;
   }
 
+  /** Deletes the topics whose names start with {@code prefix}: what one test created. */
+  public void deleteTopicsStartingWith(String prefix) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+      var mine = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(topic -> topic.startsWith(prefix)).toList();
+      admin.deleteTopics(mine).all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not delete the topics of " + prefix + ": " + e, e);
+    }
+  }
+
   /** Stops the broker gracefully; {@link #restart()} brings it back with its data. */
   public void stop() {
     requireOwned();

@@ -6,6 +6,8 @@ import io.sagabus.platform.events.EmbeddedEventLog;
 import io.sagabus.platform.events.EventLog;
 import io.sagabus.platform.events.EventLogSettings;
 import io.sagabus.platform.events.KafkaEventLog;
+import io.sagabus.platform.outbox.Outbox;
+import io.sagabus.platform.outbox.Outboxes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,14 +40,17 @@ public final class Backends {
   private final Optional<Redis> redis;
   private final Optional<KafkaAdminClient> kafkaAdmin;
   private final EventLog events;
+  private final Outboxes outboxes;
   private final NodeConfig config;
 
-  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin, EventLog events) {
+  private Backends(NodeConfig config, Optional<Pool> postgres, Optional<Redis> redis, Optional<KafkaAdminClient> kafkaAdmin,
+      EventLog events, Outboxes outboxes) {
     this.config = config;
     this.postgres = postgres;
     this.redis = redis;
     this.kafkaAdmin = kafkaAdmin;
     this.events = events;
+    this.outboxes = outboxes;
   }
 
   public static Backends connect(Vertx vertx, NodeConfig config) {
@@ -66,7 +71,9 @@ public final class Backends {
     EventLogSettings eventSettings = EventLogSettings.from(config);
     EventLog events = config.kafkaBootstrap().<EventLog>map(bootstrap -> new KafkaEventLog(vertx, bootstrap, eventSettings))
         .orElseGet(() -> new EmbeddedEventLog(vertx, eventSettings));
-    return new Backends(config, postgres, redis, kafka, events);
+    Outboxes outboxes = new Outboxes(vertx, postgres, config.postgresUrl().map(PgConnectOptions::fromUri),
+        config.section("events").integer("outboxPartitions", Outboxes.DEFAULT_PARTITIONS, 1, 256));
+    return new Backends(config, postgres, redis, kafka, events, outboxes);
   }
 
   public Optional<Pool> postgres() {
@@ -80,6 +87,11 @@ public final class Backends {
   /** The node's domain-event log: Kafka when {@code kafka.bootstrap} is configured, else the embedded log. */
   public EventLog events() {
     return events;
+  }
+
+  /** Where participants write their domain events, in the transaction of their state change, for the relay. */
+  public Outboxes outboxes() {
+    return outboxes;
   }
 
   public Optional<String> kafkaBootstrap() {
@@ -115,6 +127,23 @@ public final class Backends {
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("events"))))
         .recover(failure -> Future.succeededFuture(Status.KO(detail("kafka").put("error", failure.getMessage()))))
         .onSuccess(promise::tryComplete));
+    // A backlog is no reason to take the node out of service: the outbox exists to keep taking orders while the
+    // event log is away. The detail shows how far behind the relay is.
+    checks.register("readiness/outbox", CHECK_TIMEOUT_MS, promise -> {
+      List<Outbox> opened = outboxes.opened();
+      List<Future<Outbox.Backlog>> backlogs = opened.stream().map(Outbox::backlog).toList();
+      Future.all(backlogs).<Status>map(all -> {
+        JsonObject detail = new JsonObject();
+        long total = 0;
+        for (int i = 0; i < opened.size(); i++) {
+          Outbox.Backlog backlog = backlogs.get(i).result();
+          total += backlog.pending();
+          detail.put(opened.get(i).name(), new JsonObject().put("backlog", backlog.pending()).put("oldestAgeMs", backlog.oldestAgeMs()));
+        }
+        return Status.OK(detail.put("backlog", total));
+      }).recover(failure -> Future.succeededFuture(Status.KO(new JsonObject().put("error", failure.getMessage()))))
+          .onSuccess(promise::tryComplete);
+    });
   }
 
   public Future<Void> close() {

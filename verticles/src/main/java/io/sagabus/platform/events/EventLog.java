@@ -25,6 +25,15 @@ public interface EventLog {
    */
   Future<Void> publish(List<DomainEvent> events);
 
+  /** {@link #publish} for envelopes an outbox holds already encoded; a log that can ships them as they are. */
+  default Future<Void> publishEncoded(List<EncodedEvent> events) {
+    try {
+      return publish(events.stream().map(EncodedEvent::decode).toList());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /**
    * Delivers the topics' events to {@code handler} at least once, one at a time per partition, in log order. The
    * group's position moves past an event only after the handler's future succeeds; a failed handler gets the event

@@ -1,8 +1,10 @@
 package io.sagabus.platform.events;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -12,7 +14,6 @@ import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,9 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * The event log on Kafka. One idempotent producer ({@code acks=all}) per node sends each event with the order id as
  * record key and the envelope JSON as value, so a key's events keep their order in one partition. Topics are
  * {@code topicPrefix + type}, created on first use with {@link EventLogSettings#partitions()} partitions and
- * {@link EventLogSettings#replicationFactor()} replicas.
+ * {@link EventLogSettings#replicationFactor()} replicas. A publish hands its whole list to the producer in one task
+ * on a single sender thread, so records reach the producer in call order, and the producer's {@code send} (which
+ * blocks while the broker's metadata is unknown) never runs on an event loop.
  *
  * <p>A subscription is one consumer of the group ({@code topicPrefix + group}) polling by itself: it hands each
  * partition's records to the handler one at a time, commits the offsets the handler finished after every poll, and
@@ -51,6 +57,7 @@ public final class KafkaEventLog implements EventLog {
   private final EventLogSettings settings;
   private final KafkaAdminClient admin;
   private final KafkaProducer<String, String> producer;
+  private final WorkerExecutor sender;
   private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
   private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
@@ -69,21 +76,43 @@ public final class KafkaEventLog implements EventLog {
     producerConfig.put("linger.ms", "5");
     producerConfig.put("batch.size", String.valueOf(256 * 1024));
     producerConfig.put("client.id", "sagabus-events-producer");
+    // A record the broker cannot take fails within 30 s instead of the default 2 min, so a caller (the relay) retries
+    // soon after Kafka is back; a send waiting for unknown metadata holds the sender thread 10 s at most.
+    producerConfig.put("request.timeout.ms", "10000");
+    producerConfig.put("delivery.timeout.ms", "30000");
+    producerConfig.put("max.block.ms", "10000");
     this.producer = KafkaProducer.create(vertx, producerConfig);
+    this.sender = vertx.createSharedWorkerExecutor("sagabus-events-sender-" + settings.topicPrefix(), 1);
   }
 
   @Override
   public Future<Void> publish(List<DomainEvent> events) {
+    return publishEncoded(events.stream().map(EncodedEvent::of).toList());
+  }
+
+  @Override
+  public Future<Void> publishEncoded(List<EncodedEvent> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
     Set<String> topics = events.stream().map(event -> settings.topic(event.type())).collect(Collectors.toSet());
     return ensureTopics(topics).compose(ignored -> {
-      List<Future<?>> sends = new ArrayList<>(events.size());
-      for (DomainEvent event : events) {
-        sends.add(producer.send(KafkaProducerRecord.create(settings.topic(event.type()), event.key(), event.toJson().encode())));
-      }
-      return Future.all(sends).mapEmpty();
+      Context context = vertx.getOrCreateContext();
+      Promise<Void> acknowledged = Promise.promise();
+      AtomicInteger unacknowledged = new AtomicInteger(events.size());
+      Producer<String, String> kafka = producer.unwrap();
+      return sender.<Void>executeBlocking(() -> {
+        for (EncodedEvent event : events) {
+          kafka.send(new ProducerRecord<>(settings.topic(event.type()), event.key(), event.envelope()), (metadata, failure) -> {
+            if (failure != null) {
+              context.runOnContext(none -> acknowledged.tryFail(failure));
+            } else if (unacknowledged.decrementAndGet() == 0) {
+              context.runOnContext(none -> acknowledged.tryComplete());
+            }
+          });
+        }
+        return null;
+      }).compose(sent -> acknowledged.future());
     });
   }
 
@@ -104,6 +133,7 @@ public final class KafkaEventLog implements EventLog {
     subscriptions.forEach(subscription -> closing.add(subscription.close()));
     closing.add(producer.close());
     closing.add(admin.close());
+    closing.add(sender.close());
     return Future.join(closing).mapEmpty();
   }
 

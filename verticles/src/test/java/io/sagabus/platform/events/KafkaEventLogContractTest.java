@@ -2,10 +2,6 @@ package io.sagabus.platform.events;
 
 import io.sagabus.testing.KafkaBroker;
 import io.vertx.core.Vertx;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 
 /** Runs the contract against a real broker (the shared one at SAGABUS_TEST_KAFKA_BOOTSTRAP when set). */
@@ -17,10 +13,7 @@ class KafkaEventLogContractTest extends EventLogContract {
   }
 
   @AfterEach
-  void deleteTestTopics() throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrap()))) {
-      var mine = admin.listTopics().names().get(10, TimeUnit.SECONDS).stream().filter(topic -> topic.startsWith(prefix)).toList();
-      admin.deleteTopics(mine).all().get(30, TimeUnit.SECONDS);
-    }
+  void deleteTestTopics() {
+    KafkaBroker.shared().deleteTopicsStartingWith(prefix);
   }
 }

@@ -1,0 +1,73 @@
+package io.sagabus.relay;
+
+import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EventLog;
+import io.sagabus.platform.events.EventLogSettings;
+import io.sagabus.platform.events.KafkaEventLog;
+import io.sagabus.platform.outbox.Outbox;
+import io.sagabus.platform.outbox.PgOutbox;
+import io.sagabus.testing.KafkaBroker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The relay over a PostgreSQL outbox table of this run and a real Kafka broker (checked with real consumers). */
+class PostgresOutboxRelayTest extends OutboxRelayContract {
+
+  static final String POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+
+  private Pool pool;
+  private String table;
+
+  @Override
+  protected EventLog createLog(Vertx vertx) {
+    return new KafkaEventLog(vertx, KafkaBroker.shared().bootstrap(), EventLogSettings.withPrefix(run + "-"));
+  }
+
+  @Override
+  protected void prepare() throws Exception {
+    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(POSTGRES_URL)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
+    table = run + "_outbox";
+    outboxView().start().await(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  protected void cleanUp() throws Exception {
+    KafkaBroker.shared().deleteTopicsStartingWith(run + "-");
+    dropTablesStartingWith(table);
+  }
+
+  /** Drops a test's tables on a Vert.x of its own, after the test's relays are gone. */
+  static void dropTablesStartingWith(String prefix) throws Exception {
+    Vertx cleanup = Vertx.vertx();
+    try {
+      Pool own = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(POSTGRES_URL)).using(cleanup).build();
+      List<String> tables = new ArrayList<>();
+      own.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND starts_with(tablename, $1)")
+          .execute(Tuple.of(prefix)).await(30, TimeUnit.SECONDS).forEach(row -> tables.add(row.getString(0)));
+      if (!tables.isEmpty()) {
+        own.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      cleanup.close().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  protected PgOutbox outboxView() {
+    return new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4);
+  }
+
+  @Override
+  protected Future<Void> append(List<DomainEvent> events) {
+    PgOutbox outbox = outboxView();
+    return pool.withTransaction(conn -> outbox.append(conn, events));
+  }
+}
