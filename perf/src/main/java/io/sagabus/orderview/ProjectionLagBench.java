@@ -37,7 +37,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <p>It lives in the order-view package to drive the projection's own store adapter, which is package-private.
  *
  * <p>{@code java -cp perf/target/sagabus-perf.jar io.sagabus.orderview.ProjectionLagBench <bootstrap> <postgresUrl>
- * <ordersPerSecond> <seconds>}; the first 5 s are warm-up and not measured.
+ * <ordersPerSecond> <seconds> [partitions per topic, 6]}; the first 5 s are warm-up and not measured. A partition is
+ * delivered one event at a time, so the projection's throughput is bounded by partitions / commit latency.
  */
 public final class ProjectionLagBench {
 
@@ -51,10 +52,12 @@ public final class ProjectionLagBench {
     String postgresUrl = args.length > 1 ? args[1] : "postgresql://postgres@127.0.0.1:5432/test";
     int ordersPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int partitions = args.length > 4 ? Integer.parseInt(args[4]) : EventLogSettings.DEFAULT_PARTITIONS;
     String run = "lagbench" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
     Vertx vertx = Vertx.vertx();
-    EventLog log = new KafkaEventLog(vertx, bootstrap, EventLogSettings.withPrefix(run + "."));
+    EventLog log = new KafkaEventLog(vertx, bootstrap,
+        new EventLogSettings(run + ".", partitions, (short) 1, EventLogSettings.DEFAULT_RETAIN_PER_PARTITION));
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(postgresUrl)).with(new PoolOptions().setMaxSize(16)).using(vertx).build();
     PostgresOrderViews views = new PostgresOrderViews(pool, run + "_");
     await(views.start());
@@ -99,10 +102,11 @@ public final class ProjectionLagBench {
     }
     double measured = seconds;
 
-    System.out.printf("command: java -cp perf/target/sagabus-perf.jar io.sagabus.orderview.ProjectionLagBench %s %s %d %d%n",
-        bootstrap, postgresUrl, ordersPerSecond, seconds);
-    System.out.printf("machine: %d cores, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"));
+    System.out.printf("command: java -cp perf/target/sagabus-perf.jar io.sagabus.orderview.ProjectionLagBench %s %s %d %d %d%n",
+        bootstrap, postgresUrl, ordersPerSecond, seconds, partitions);
+    System.out.printf("machine: %d cores, %s, java %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     System.out.printf("load: %d orders/s offered, %d orders and %d events published (%.0f events/s), %d publish failures; "
         + "consumed: baseline %d, projection %d%n", ordersPerSecond, ordersSent.get(), eventsSent.get(),
         eventsSent.get() / (double) (seconds + WARMUP_SECONDS), publishFailures.get(), baseline.seen.get(), projection.seen.get());
