@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sagabus.platform.events.DomainEvent;
-import io.sagabus.testing.TestCluster;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -15,52 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** What every {@link OrderEventStore} adapter must do; each adapter's subclass runs it against a fresh store per test. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OrderEventStoreContract {
+abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
 
-  private Vertx vertx;
-  private Context context;
-  OrderEventStore store;
-
-  abstract OrderEventStore newStore(Vertx vertx);
-
-  void cleanUp(Vertx vertx) {}
-
-  @BeforeAll
-  void startVertx() {
-    vertx = Vertx.vertx();
-    context = vertx.getOrCreateContext();
-  }
-
-  @AfterAll
-  void stopVertx() {
-    cleanUp(vertx);
-    TestCluster.await(vertx.close());
-  }
-
-  @BeforeEach
-  void freshStore() {
-    store = newStore(vertx);
-    run(store::start);
-  }
-
-  <T> T run(Supplier<Future<T>> operation) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(ignored -> operation.get().onComplete(promise));
-    return TestCluster.await(promise.future());
+  @Override
+  Future<Void> start(OrderEventStore store) {
+    return store.start();
   }
 
   private Throwable failureOf(Supplier<Future<Long>> operation) {
-    Promise<Throwable> promise = Promise.promise();
-    context.runOnContext(ignored -> operation.get().onComplete(result -> promise.complete(result.cause())));
-    return TestCluster.await(promise.future());
+    return run(() -> operation.get().transform(result -> Future.succeededFuture(result.cause())));
   }
 
   private static List<DomainEvent> events(String orderId) {

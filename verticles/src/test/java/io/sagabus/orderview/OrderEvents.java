@@ -17,14 +17,18 @@ public final class OrderEvents {
     return new DomainEvent(UUID.randomUUID().toString(), type, DomainEvent.SCHEMA_VERSION, at, orderId, "saga-" + orderId, null, payload);
   }
 
+  private static DomainEvent created(String orderId, String customerId, JsonArray items, Instant at) {
+    return event(EventTopics.ORDER_CREATED, orderId, at, new JsonObject().put("customerId", customerId).put("items", items)
+        .put("paymentMethod", "card").put("shippingAddress", new JsonObject().put("city", "Lyon")));
+  }
+
   /** A completed order: {@code qty} of one SKU at {@code price}, events one millisecond apart from {@code start}. */
   public static List<DomainEvent> completed(String orderId, String customerId, long qty, long price, Instant start) {
     long amount = qty * price;
     JsonArray items = new JsonArray().add(new JsonObject().put("sku", "SKU-1").put("qty", qty));
     JsonArray priced = new JsonArray().add(new JsonObject().put("sku", "SKU-1").put("qty", qty).put("price", price));
     return List.of(
-        event(EventTopics.ORDER_CREATED, orderId, start, new JsonObject().put("customerId", customerId).put("items", items)
-            .put("paymentMethod", "card").put("shippingAddress", new JsonObject().put("city", "Lyon"))),
+        created(orderId, customerId, items, start),
         event(EventTopics.INVENTORY_RESERVED, orderId, start.plusMillis(1), new JsonObject().put("items", priced)),
         event(EventTopics.PAYMENT_PROCESSED, orderId, start.plusMillis(2), new JsonObject().put("customerId", customerId).put("amount", amount)),
         event(EventTopics.INVENTORY_CONFIRMED, orderId, start.plusMillis(3), new JsonObject().put("items", priced)),
@@ -37,8 +41,7 @@ public final class OrderEvents {
     JsonArray items = new JsonArray().add(new JsonObject().put("sku", "SKU-1").put("qty", qty));
     JsonArray priced = new JsonArray().add(new JsonObject().put("sku", "SKU-1").put("qty", qty).put("price", price));
     return List.of(
-        event(EventTopics.ORDER_CREATED, orderId, start, new JsonObject().put("customerId", customerId).put("items", items)
-            .put("paymentMethod", "card").put("shippingAddress", new JsonObject().put("city", "Lyon"))),
+        created(orderId, customerId, items, start),
         event(EventTopics.INVENTORY_RESERVED, orderId, start.plusMillis(1), new JsonObject().put("items", priced)),
         event(EventTopics.INVENTORY_RELEASED, orderId, start.plusMillis(2), new JsonObject().put("items", priced)),
         event(EventTopics.ORDER_CANCELLED, orderId, start.plusMillis(3), new JsonObject()));

@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventTopics;
-import io.sagabus.testing.TestCluster;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -19,48 +16,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** What every {@link OrderViewStore} adapter must do; each adapter's subclass runs it against a fresh store per test. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OrderViewStoreContract {
+abstract class OrderViewStoreContract extends OnOneContext<OrderViewStore> {
 
-  private Vertx vertx;
-  private Context context;
-  OrderViewStore store;
-
-  /** A new store with tables (or maps) of its own. */
-  abstract OrderViewStore newStore(Vertx vertx);
-
-  void cleanUp(Vertx vertx) {}
-
-  @BeforeAll
-  void startVertx() {
-    vertx = Vertx.vertx();
-    context = vertx.getOrCreateContext();
-  }
-
-  @AfterAll
-  void stopVertx() {
-    cleanUp(vertx);
-    TestCluster.await(vertx.close());
-  }
-
-  @BeforeEach
-  void freshStore() {
-    store = newStore(vertx);
-    run(store::start);
-  }
-
-  <T> T run(Supplier<Future<T>> operation) {
-    Promise<T> promise = Promise.promise();
-    context.runOnContext(ignored -> operation.get().onComplete(promise));
-    return TestCluster.await(promise.future());
+  @Override
+  Future<Void> start(OrderViewStore store) {
+    return store.start();
   }
 
   private int active() {

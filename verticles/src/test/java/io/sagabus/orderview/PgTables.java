@@ -18,7 +18,29 @@ final class PgTables {
 
   static final String URL = "postgresql://postgres@127.0.0.1:5432/test";
 
-  private PgTables() {}
+  private Pool pool;
+  private final List<String> prefixes = new ArrayList<>();
+
+  /** The shared pool of one test class, created on first use. */
+  Pool sharedPool(Vertx vertx) {
+    if (pool == null) {
+      pool = pool(vertx);
+    }
+    return pool;
+  }
+
+  /** A prefix no other test uses; its tables are dropped by {@link #dropAll}. */
+  String newPrefix() {
+    String prefix = uniquePrefix();
+    prefixes.add(prefix);
+    return prefix;
+  }
+
+  void dropAll() {
+    if (pool != null) {
+      drop(pool, prefixes);
+    }
+  }
 
   static Pool pool(Vertx vertx) {
     return PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(URL)).with(new PoolOptions().setMaxSize(8)).using(vertx).build();
