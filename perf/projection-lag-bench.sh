@@ -18,4 +18,4 @@ print_machine "postgres: $(psql -h 127.0.0.1 -U postgres -d test -tAc 'SHOW serv
 echo
 CMD="java -cp $JAR io.sagabus.orderview.ProjectionLagBench $KAFKA $PG_URL $RATE $SECONDS_MEASURED $PARTITIONS"
 echo "\$ $CMD"
-$CMD 2>&1 | grep -E '^(load|baseline|projection|RESULT|Exception|Caused)'
+$CMD 2>&1 | grep -E '^(load|baseline|projection|RESULT)|^[a-z.]*Exception|^Caused'

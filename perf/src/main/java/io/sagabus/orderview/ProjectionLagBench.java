@@ -47,7 +47,18 @@ public final class ProjectionLagBench {
 
   private ProjectionLagBench() {}
 
-  public static void main(String[] args) throws Exception {
+  /** Exits when done: a failed run must not leave the broker's and the pool's threads holding the JVM open. */
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Exception e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     String bootstrap = args.length > 0 ? args[0] : "127.0.0.1:19092";
     String postgresUrl = args.length > 1 ? args[1] : "postgresql://postgres@127.0.0.1:5432/test";
     int ordersPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
