@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * only grows the backlog, and the retry republishes from the same first entry: nothing is lost and a key's events
  * stay in order, with duplicates possible (consumers dedupe by eventId).
  *
- * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>outbox} table of every participant
+ * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>event_outbox} table of every participant
  * service configured on PostgreSQL. Metrics: {@code sagabus_outbox_backlog}, {@code sagabus_outbox_published_total},
  * {@code sagabus_outbox_partitions_held}, each tagged by outbox.
  */

@@ -14,9 +14,13 @@ public final class StepEvents {
 
   private StepEvents() {}
 
-  /** An event of {@code type} about the command's order, in the command's saga and trace. */
+  /**
+   * An event of {@code type} about the command's order, in the command's saga and trace. A command that names no
+   * order (a participant called outside the order saga) is keyed by its saga id, which orders its events the same way.
+   */
   public static DomainEvent of(String type, JsonObject command, JsonObject payload) {
-    return DomainEvent.of(type, command.getString("orderId"), command.getString("sagaId"), traceparent(command), payload);
+    String sagaId = command.getString("sagaId");
+    return DomainEvent.of(type, command.getString("orderId", sagaId), sagaId, traceparent(command), payload);
   }
 
   /**

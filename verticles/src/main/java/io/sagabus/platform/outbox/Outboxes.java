@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The node's outboxes: one in memory for services that keep state in memory, and one PostgreSQL table per table
- * prefix ({@code <prefix>outbox}) for services on PostgreSQL. Participants and the relay on a node share them.
+ * prefix ({@code <prefix>event_outbox}) for services on PostgreSQL. Participants and the relay on a node share them.
  */
 public final class Outboxes {
 
@@ -36,12 +36,12 @@ public final class Outboxes {
     return memory;
   }
 
-  /** The outbox table {@code <tablePrefix>outbox}; needs a configured PostgreSQL. */
+  /** The outbox table {@code <tablePrefix>event_outbox}; needs a configured PostgreSQL. */
   public PgOutbox postgres(String tablePrefix) {
     if (pool.isEmpty() || connectOptions.isEmpty()) {
       throw new IllegalStateException("a PostgreSQL outbox needs postgres.url");
     }
-    return tables.computeIfAbsent(tablePrefix + "outbox",
+    return tables.computeIfAbsent(tablePrefix + "event_outbox",
         table -> new PgOutbox(vertx, pool.get(), connectOptions.get(), table, partitions));
   }
 

@@ -12,17 +12,20 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * The outbox in a PostgreSQL table ({@code <prefix>outbox}): a participant inserts its events with the connection of
+ * The outbox in a PostgreSQL table ({@code <prefix>event_outbox}): a participant inserts its events with the connection of
  * the transaction that changes its state, so they commit or roll back together (a refused step rolls back to its
  * savepoint, events included).
  *
- * <p>A lease is a session-level {@code pg_try_advisory_lock(table, partition)} on a connection of its own, outside
- * the pool: while it is held no other relay in the cluster publishes that partition, and a relay whose node dies
- * loses its connection and so its locks. The holder reads and deletes the partition's rows on that connection.
+ * <p>A lease is a session-level {@code pg_try_advisory_lock(table, partition)} on one connection per instance (the
+ * relay's lock session), outside the pool: while it is held no other relay in the cluster publishes that partition,
+ * and a relay whose node dies loses its session and so its locks. The holders read and delete their partitions' rows
+ * on that session (pipelined), so a relay costs one connection per outbox whatever the partition count.
  * Rows are deleted by id, never by range: a transaction that took a lower id may commit after a higher one was read.
  */
 public final class PgOutbox implements Outbox {
@@ -35,7 +38,10 @@ public final class PgOutbox implements Outbox {
   private final String table;
   private final int partitions;
   private final int lockSpace;
+  private final Lease[] holders;
   private Future<Void> created;
+  private PgConnection session;
+  private Future<PgConnection> connecting;
 
   public PgOutbox(Vertx vertx, Pool pool, PgConnectOptions connectOptions, String table, int partitions) {
     if (!SAFE_NAME.matcher(table).matches()) {
@@ -47,6 +53,7 @@ public final class PgOutbox implements Outbox {
     this.table = table;
     this.partitions = partitions;
     this.lockSpace = ("sagabus-outbox:" + table).hashCode();
+    this.holders = new Lease[partitions];
   }
 
   /** Creates the table once per instance; participants and the relay both call it. */
@@ -97,10 +104,36 @@ public final class PgOutbox implements Outbox {
         });
   }
 
+  /** The lock session, connected when a lease first needs it. */
+  private synchronized Future<PgConnection> session() {
+    if (session != null) {
+      return Future.succeededFuture(session);
+    }
+    if (connecting == null) {
+      connecting = PgConnection.connect(vertx, connectOptions).andThen(done -> {
+        synchronized (this) {
+          connecting = null;
+          if (done.succeeded()) {
+            PgConnection opened = done.result();
+            session = opened;
+            opened.closeHandler(ignored -> lost(opened));
+          }
+        }
+      });
+    }
+    return connecting;
+  }
+
+  /** The session ended: the database dropped every lock it held, so no lease of this instance holds anything. */
+  private synchronized void lost(PgConnection closed) {
+    if (session == closed) {
+      session = null;
+      Arrays.fill(holders, null);
+    }
+  }
+
   private final class PgLease implements Lease {
     private final int partition;
-    private PgConnection connection;
-    private boolean held;
 
     PgLease(int partition) {
       this.partition = partition;
@@ -113,55 +146,73 @@ public final class PgOutbox implements Outbox {
 
     @Override
     public Future<Boolean> tryAcquire() {
-      if (held && connection != null) {
-        return Future.succeededFuture(true);
+      synchronized (PgOutbox.this) {
+        if (holders[partition] == this && session != null) {
+          return Future.succeededFuture(true);
+        }
+        // Advisory locks are re-entrant within a session, so this instance's own leases must not share a partition.
+        if (holders[partition] != null) {
+          return Future.succeededFuture(false);
+        }
       }
-      Future<PgConnection> connected = connection != null ? Future.succeededFuture(connection) : PgConnection.connect(vertx, connectOptions)
-          .onSuccess(opened -> {
-            connection = opened;
-            opened.closeHandler(ignored -> {
-              if (connection == opened) {
-                connection = null;
-                held = false;
-              }
-            });
-          });
-      return connected.compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1, $2)").execute(Tuple.of(lockSpace, partition)))
+      return session().compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1, $2)").execute(Tuple.of(lockSpace, partition))
           .map(rows -> {
-            held = rows.iterator().next().getBoolean(0);
-            return held;
-          });
+            boolean taken = rows.iterator().next().getBoolean(0);
+            synchronized (PgOutbox.this) {
+              if (taken && session == conn && holders[partition] == null) {
+                holders[partition] = this;
+                return true;
+              }
+            }
+            return false;
+          }));
     }
 
     @Override
     public Future<List<OutboxEntry>> next(int limit) {
-      if (!held || connection == null) {
-        return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " of " + table + " is not held"));
-      }
-      return connection.preparedQuery("SELECT id, event_type, event_key, envelope FROM " + table + " WHERE part = $1 ORDER BY id LIMIT $2")
+      return held().compose(conn -> conn.preparedQuery("SELECT id, event_type, event_key, envelope FROM " + table
+              + " WHERE part = $1 ORDER BY id LIMIT $2")
           .execute(Tuple.of(partition, limit))
           .map(rows -> {
             List<OutboxEntry> entries = new ArrayList<>(rows.size());
             rows.forEach(row -> entries.add(new OutboxEntry(row.getLong(0), new EncodedEvent(row.getString(1), row.getString(2), row.getString(3)))));
             return entries;
-          });
+          }));
     }
 
     @Override
     public Future<Void> sent(List<OutboxEntry> entries) {
-      if (connection == null) {
-        return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " of " + table + " lost its connection"));
-      }
       Long[] ids = entries.stream().map(OutboxEntry::id).toArray(Long[]::new);
-      return connection.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)").execute(Tuple.of(ids)).mapEmpty();
+      return held().compose(conn -> conn.preparedQuery("DELETE FROM " + table + " WHERE id = ANY($1)").execute(Tuple.of(ids)).mapEmpty());
     }
 
+    /** Unlocks the partition; the session closes when this instance holds nothing any more. */
     @Override
     public Future<Void> close() {
-      PgConnection open = connection;
-      connection = null;
-      held = false;
-      return open == null ? Future.succeededFuture() : open.close();
+      PgConnection conn;
+      boolean last;
+      synchronized (PgOutbox.this) {
+        if (holders[partition] != this || session == null) {
+          return Future.succeededFuture();
+        }
+        holders[partition] = null;
+        conn = session;
+        last = Arrays.stream(holders).allMatch(Objects::isNull);
+        if (last) {
+          session = null;
+        }
+      }
+      return last ? conn.close()
+          : conn.preparedQuery("SELECT pg_advisory_unlock($1, $2)").execute(Tuple.of(lockSpace, partition)).mapEmpty();
+    }
+
+    private Future<PgConnection> held() {
+      synchronized (PgOutbox.this) {
+        if (holders[partition] == this && session != null) {
+          return Future.succeededFuture(session);
+        }
+      }
+      return Future.failedFuture(new IllegalStateException("outbox partition " + partition + " of " + table + " is not held"));
     }
   }
 }
