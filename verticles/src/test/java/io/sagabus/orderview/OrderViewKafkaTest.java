@@ -34,6 +34,7 @@ class OrderViewKafkaTest {
   private static final String SECRET = "orderview-test-secret-0123456789-abcdef";
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String tablePrefix = PgTables.uniquePrefix();
+  private final String topicPrefix = "ovtest-" + run + ".";
   private TestCluster cluster;
   private RunningNode node;
   private String url;
@@ -46,7 +47,7 @@ class OrderViewKafkaTest {
         .put("roles", new JsonArray().add(OrderViewAddresses.ROLE).add("gateway"))
         .put("postgres", new JsonObject().put("url", PgTables.URL))
         .put("kafka", new JsonObject().put("bootstrap", KafkaBroker.shared().bootstrap()))
-        .put("events", new JsonObject().put("topicPrefix", "ovtest-" + run + "."))
+        .put("events", new JsonObject().put("topicPrefix", topicPrefix))
         .put("security", new JsonObject().put("jwtSecret", SECRET))
         .put(OrderViewAddresses.ROLE, new JsonObject().put("store", "postgres").put("tablePrefix", tablePrefix).put("statsIntervalMs", 200)));
     url = node.httpUrl();
@@ -58,6 +59,7 @@ class OrderViewKafkaTest {
     var pool = PgTables.pool(node.vertx());
     PgTables.drop(pool, List.of(tablePrefix));
     cluster.close();
+    KafkaBroker.shared().deleteTopicsStartingWith(topicPrefix);
   }
 
   private void publish(List<DomainEvent> events) {
