@@ -109,6 +109,7 @@
   function render(f) {
     $('served-by').textContent = `via ${f.node.name}`;
     renderKpis(f);
+    renderOrderStream(f.orderStream);
     drawChart(f.series);
     renderNodes(f);
     renderCircuits(f.circuits || {});
@@ -129,6 +130,20 @@
     }
     set('inFlight', f.totals.inFlight);
     set('attention', (f.triage || []).length, `${fmt(f.totals.parked)} parked since start`);
+  }
+
+  function renderOrderStream(stats) {
+    $('order-stream').hidden = !stats;
+    if (!stats) return;
+    const set = (key, value, sub) => {
+      const tile = document.querySelector(`#order-stream .kpi[data-kpi="${key}"]`);
+      tile.querySelector('.kpi-value').textContent = value;
+      tile.querySelector('.kpi-sub').textContent = sub;
+    };
+    const span = `last ${stats.windowSeconds} s of the event log`;
+    set('ordersPerMin', fmt(stats.ordersPerMin), span);
+    set('revenuePerMin', fmt(stats.revenuePerMin), `${fmt(stats.completed)} completed orders`);
+    set('cancelRate', `${(100 * stats.cancelRate).toFixed(1)}%`, `${fmt(stats.cancelled)} of ${fmt(stats.completed + stats.cancelled)} finished`);
   }
 
   function drawChart(series) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagabus.chaos.contract.ChaosAddresses;
 import io.sagabus.dashboard.contract.DashboardAddresses;
+import io.sagabus.orderview.contract.OrderViewAddresses;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.resilience.contract.ResilienceAddresses;
@@ -58,6 +59,8 @@ public final class DashboardVerticle extends VerticleBase {
   private JsonArray nodes = new JsonArray();
   private JsonArray faults = new JsonArray();
   private List<JsonObject> polledTriage = List.of();
+  private JsonObject orderStream;
+  private long orderStreamAt;
 
   /** What the dashboard last heard from one node, and the totals already counted into the series. */
   private static final class NodeState {
@@ -94,7 +97,8 @@ public final class DashboardVerticle extends VerticleBase {
               }
             }).completion(),
             bus.<JsonObject>consumer(ResilienceAddresses.CIRCUITS, message -> circuits.onReport(message.body(), System.currentTimeMillis())).completion(),
-            bus.<JsonObject>consumer(ChaosAddresses.CHANGED, message -> onFaults(message.body())).completion()))
+            bus.<JsonObject>consumer(ChaosAddresses.CHANGED, message -> onFaults(message.body())).completion(),
+            bus.<JsonObject>consumer(OrderViewAddresses.STATS, message -> onOrderStream(message.body())).completion()))
         .onSuccess(ignored -> {
           refreshNodes();
           loadFaults();
@@ -169,6 +173,12 @@ public final class DashboardVerticle extends VerticleBase {
     if (body != null && body.getJsonArray("faults") != null) {
       faults = body.getJsonArray("faults");
     }
+  }
+
+  /** Every order-view node counts the whole stream, so the newest report stands for the cluster. */
+  private void onOrderStream(JsonObject stats) {
+    orderStream = stats;
+    orderStreamAt = System.currentTimeMillis();
   }
 
   private void loadFaults() {
@@ -253,7 +263,7 @@ public final class DashboardVerticle extends VerticleBase {
       rateLimits.put(tier, new JsonObject().put("allowed", sum[0]).put("rejected", sum[1])
           .put("allowedPerSec", Math.round(rates[0] * 10) / 10.0).put("rejectedPerSec", Math.round(rates[1] * 10) / 10.0));
     });
-    return new JsonObject()
+    JsonObject frame = new JsonObject()
         .put("at", now)
         .put("node", new JsonObject().put("id", node.nodeId()).put("name", node.config().nodeName()))
         .put("nodes", nodes)
@@ -267,6 +277,10 @@ public final class DashboardVerticle extends VerticleBase {
         .put("circuits", circuits.toJson(now))
         .put("rateLimits", rateLimits)
         .put("chaos", faults);
+    if (orderStream != null && now - orderStreamAt <= REPORT_STALE_MS) {
+      frame.put("orderStream", orderStream);
+    }
+    return frame;
   }
 
   /** The newer entry wins, but the store's attempt count is exact where events carry none. */

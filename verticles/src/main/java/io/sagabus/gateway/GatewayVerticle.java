@@ -34,6 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
     RateLimitRoutes.mount(vertx, router, node);
     ResilienceRoutes.mount(vertx, router);
     SagaApiRoutes.mount(vertx, router, defaultFlowMode(node.config().section("saga")));
+    OrderViewRoutes.mount(vertx, router);
     DashboardRoutes.mount(vertx, router);
     ManagementRoutes.installErrorHandlers(router);
     return vertx.createHttpServer()

@@ -218,7 +218,7 @@ public final class SagaApiRoutes {
     return saga;
   }
 
-  private static Future<Void> invalid(RoutingContext ctx, String field, String message) {
+  static Future<Void> invalid(RoutingContext ctx, String field, String message) {
     return Problems.send(ctx, Problems.problem(400, "invalid-request", "Bad Request", field + " " + message).put("field", field));
   }
 

@@ -7,6 +7,8 @@ import io.sagabus.gateway.GatewayVerticle;
 import io.sagabus.inventory.InventoryVerticle;
 import io.sagabus.notification.NotificationVerticle;
 import io.sagabus.order.OrderVerticle;
+import io.sagabus.orderview.OrderViewVerticle;
+import io.sagabus.orderview.contract.OrderViewAddresses;
 import io.sagabus.payment.PaymentVerticle;
 import io.sagabus.saga.SagaVerticle;
 import io.sagabus.shipping.ShippingVerticle;
@@ -39,6 +41,7 @@ public final class Roles {
     FACTORIES.put("saga", SagaVerticle::new);
     FACTORIES.put("circuits", CircuitsVerticle::new);
     FACTORIES.put("ratelimit", RateLimitVerticle::new);
+    FACTORIES.put(OrderViewAddresses.ROLE, OrderViewVerticle::new);
     FACTORIES.put(DashboardAddresses.ROLE, DashboardVerticle::new);
     FACTORIES.put(GATEWAY, GatewayVerticle::new);
   }

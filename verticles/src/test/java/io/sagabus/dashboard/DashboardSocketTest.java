@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.sagabus.dashboard.contract.DashboardAddresses;
+import io.sagabus.orderview.contract.OrderViewAddresses;
 import io.sagabus.node.RunningNode;
 import io.sagabus.testing.Http;
 import io.sagabus.testing.TestCluster;
@@ -115,6 +116,27 @@ class DashboardSocketTest {
   void crossOriginPage_cannotOpenTheSocket() {
     Throwable refused = catchThrowable(() -> TestCluster.await(client.connect(options("http://evil.example"))));
     assertThat(refused).isNotNull().hasMessageContaining("403");
+  }
+
+  @Test
+  void orderStreamStats_publishedByAnyNode_appearInTheFrames() throws Exception {
+    JsonObject stats = new JsonObject().put("windowSeconds", 60).put("ordersPerMin", 42.0).put("revenuePerMin", 4200.0)
+        .put("cancelRate", 0.25).put("created", 42).put("completed", 3).put("cancelled", 1);
+    Promise<JsonObject> withStream = Promise.promise();
+    var frames = dashboardNode.vertx().eventBus().<String>localConsumer(DashboardAddresses.FRAMES, message -> {
+      JsonObject frame = new JsonObject(message.body());
+      if (frame.containsKey("orderStream")) {
+        withStream.tryComplete(frame.getJsonObject("orderStream"));
+      }
+    });
+    TestCluster.await(frames.completion());
+
+    long timer = serviceNode.vertx().setPeriodic(100, id -> serviceNode.vertx().eventBus().publish(OrderViewAddresses.STATS, stats));
+    JsonObject shown = withStream.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    serviceNode.vertx().cancelTimer(timer);
+    TestCluster.await(frames.unregister());
+
+    assertThat(shown).isEqualTo(stats);
   }
 
   @Test

@@ -25,7 +25,8 @@ public final class DashboardAddresses {
 
   /**
    * Published on the local node only (a String, the encoded JSON frame) once a second for the sockets of that
-   * node: {@code {"at","node","nodes","totals","series","sample","triage","circuits","rateLimits","chaos"}}.
+   * node: {@code {"at","node","nodes","totals","series","sample","triage","circuits","rateLimits","chaos","orderStream"?}}, where
+   * {@code orderStream} is the newest report on {@code orderview.stats} when one arrived in the last 10 s.
    */
   public static final String FRAMES = "dashboard.frames";
 
