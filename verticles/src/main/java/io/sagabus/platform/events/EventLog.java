@@ -35,9 +35,9 @@ public interface EventLog {
   }
 
   /**
-   * Delivers the topics' events to {@code handler} at least once, one at a time per partition, in log order. The
-   * group's position moves past an event only after the handler's future succeeds; a failed handler gets the event
-   * again after a back-off.
+   * Delivers the topics' events to {@code handler} at least once, one at a time per key, in log order per key;
+   * different keys may be handled at the same time. The group's position moves past an event only after the handler's
+   * future succeeds; a failed handler gets the event again after a back-off, and events after it may come again too.
    */
   Future<Subscription> subscribe(String group, Collection<String> topics, StartFrom startFrom,
       Function<DomainEvent, Future<Void>> handler);

@@ -216,46 +216,72 @@ public final class KafkaEventLog implements EventLog {
       });
     }
 
-    /** Delivers each partition's records in order, the partitions side by side, then commits what was handled. */
+    /**
+     * Delivers each key's records in order, the keys side by side (order is promised per key, so a slow key does not
+     * hold the rest of its partition), then commits each partition up to its first failed record and rewinds it there.
+     * Records after a failure that were handled anyway come again: consumers dedupe by eventId.
+     */
     private Future<Void> deliver(KafkaConsumerRecords<String, String> records) {
       if (records.isEmpty()) {
         return Future.succeededFuture();
       }
-      Map<TopicPartition, List<ConsumerRecord<String, String>>> byPartition = new LinkedHashMap<>();
-      records.records().forEach(record -> byPartition
-          .computeIfAbsent(new TopicPartition(record.topic(), record.partition()), ignored -> new ArrayList<>()).add(record));
-      Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-      List<Future<Void>> partitions = byPartition.entrySet().stream()
-          .map(entry -> deliverInOrder(entry.getKey(), entry.getValue(), 0, handled)).toList();
-      return Future.join(partitions).compose(ignored -> handled.isEmpty()
-          ? Future.<Void>succeededFuture()
-          : consumer.commit(handled).<Void>mapEmpty().recover(failure -> {
-            // A rebalance took the partitions: their next owner starts from the last commit and sees them again.
-            LOG.info("event consumer of {} could not commit; those events will be delivered again: {}", topics, failure.toString());
-            return Future.succeededFuture();
-          }));
+      Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
+      Map<TopicPartition, Long> pollEnd = new HashMap<>();
+      records.records().forEach(record -> {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        String key = record.key() == null ? partition.toString() : record.key();
+        byKey.computeIfAbsent(key, ignored -> new ArrayList<>()).add(record);
+        pollEnd.merge(partition, record.offset() + 1, Math::max);
+      });
+      Map<TopicPartition, ConsumerRecord<String, String>> firstFailed = new HashMap<>();
+      List<Future<Void>> keys = byKey.values().stream().map(keyRecords -> deliverInOrder(keyRecords, 0, firstFailed)).toList();
+      return Future.join(keys).compose(ignored -> {
+        Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+        List<Future<Void>> rewinds = new ArrayList<>();
+        pollEnd.forEach((partition, end) -> {
+          ConsumerRecord<String, String> failed = firstFailed.get(partition);
+          long next = failed == null ? end : failed.offset();
+          handled.put(partition, new OffsetAndMetadata(next, null));
+          if (failed == null) {
+            failures.remove(partition);
+          } else {
+            rewinds.add(rewind(partition, failed));
+          }
+        });
+        return Future.join(rewinds).compose(none -> consumer.commit(handled).<Void>mapEmpty().recover(failure -> {
+          // A rebalance took the partitions: their next owner starts from the last commit and sees them again.
+          LOG.info("event consumer of {} could not commit; those events will be delivered again: {}", topics, failure.toString());
+          return Future.succeededFuture();
+        }));
+      });
     }
 
-    private Future<Void> deliverInOrder(TopicPartition partition, List<ConsumerRecord<String, String>> records, int index,
-        Map<TopicPartition, OffsetAndMetadata> handled) {
+    /** Handles one key's records in order; the first failure stops the key and is remembered for its partition. */
+    private Future<Void> deliverInOrder(List<ConsumerRecord<String, String>> records, int index,
+        Map<TopicPartition, ConsumerRecord<String, String>> firstFailed) {
       if (index == records.size() || closed) {
         return Future.succeededFuture();
       }
       ConsumerRecord<String, String> record = records.get(index);
       return handle(record).transform(done -> {
         if (done.succeeded()) {
-          failures.remove(partition);
-          handled.put(partition, new OffsetAndMetadata(record.offset() + 1, null));
-          return deliverInOrder(partition, records, index + 1, handled);
+          return deliverInOrder(records, index + 1, firstFailed);
         }
-        int failed = failures.merge(partition, 1, Integer::sum);
-        long backoff = RetryBackoff.delayMs(failed);
-        LOG.debug("handler of {} failed at offset {}; redelivering in {} ms: {}", partition, record.offset(), backoff, done.cause().toString());
-        return consumer.seek(partition, record.offset())
-            .compose(ignored -> consumer.pause(partition))
-            .onSuccess(ignored -> vertx.setTimer(backoff, id -> consumer.resume(partition)))
-            .recover(failure -> Future.succeededFuture());
+        LOG.debug("handler of {}-{} failed at offset {}: {}", record.topic(), record.partition(), record.offset(), done.cause().toString());
+        firstFailed.merge(new TopicPartition(record.topic(), record.partition()), record,
+            (known, candidate) -> candidate.offset() < known.offset() ? candidate : known);
+        return Future.succeededFuture();
       });
+    }
+
+    /** Goes back to the failed record and holds the partition for a growing back-off before it is delivered again. */
+    private Future<Void> rewind(TopicPartition partition, ConsumerRecord<String, String> failed) {
+      long backoff = RetryBackoff.delayMs(failures.merge(partition, 1, Integer::sum));
+      LOG.debug("redelivering {} from offset {} in {} ms", partition, failed.offset(), backoff);
+      return consumer.seek(partition, failed.offset())
+          .compose(ignored -> consumer.pause(partition))
+          .onSuccess(ignored -> vertx.setTimer(backoff, id -> consumer.resume(partition)))
+          .recover(failure -> Future.succeededFuture());
     }
 
     private Future<Void> handle(ConsumerRecord<String, String> record) {
