@@ -96,6 +96,37 @@ abstract class EventLogContract {
   }
 
   @Test
+  void failedHandlerOfOneKey_losesNoEventOfOtherKeys_andItsOwnLaterEventsWaitForIt() {
+    List<String> keys = IntStream.range(0, 20).mapToObj(i -> "order-k" + i).toList();
+    List<DomainEvent> events = new ArrayList<>();
+    for (int seq = 0; seq < 10; seq++) {
+      for (String key : keys) {
+        events.add(event(EventTopics.ORDER_CREATED, key, seq));
+      }
+    }
+    done(log.publish(events));
+    Map<String, List<Integer>> handled = new ConcurrentHashMap<>();
+    int[] failuresLeft = {2};
+    subscribe("one-key-fails", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
+      int seq = event.payload().getInteger("seq");
+      synchronized (failuresLeft) {
+        if (event.key().equals("order-k7") && seq == 4 && failuresLeft[0] > 0) {
+          failuresLeft[0]--;
+          return Future.failedFuture("handler refuses order-k7's event 4 for now");
+        }
+      }
+      handled.computeIfAbsent(event.key(), key -> Collections.synchronizedList(new ArrayList<>())).add(seq);
+      return Future.succeededFuture();
+    });
+    List<Integer> expected = IntStream.range(0, 10).boxed().toList();
+    // Events after a failure may come again (at least once); what counts is each key's first sight of each event.
+    await().atMost(WAIT).untilAsserted(() -> keys.forEach(key ->
+        assertThat(handled.getOrDefault(key, List.of()).stream().distinct().toList()).as(key).isEqualTo(expected)));
+    List<Integer> failingKey = List.copyOf(handled.get("order-k7"));
+    assertThat(failingKey.subList(0, failingKey.indexOf(4))).as("order-k7 before its event 4 succeeded").allMatch(seq -> seq < 4);
+  }
+
+  @Test
   void groupPosition_survivesResubscribing() throws Exception {
     done(log.publish(IntStream.range(0, 5).mapToObj(i -> event(EventTopics.ORDER_COMPLETED, "order-" + i, i)).toList()));
     List<Integer> first = Collections.synchronizedList(new ArrayList<>());
