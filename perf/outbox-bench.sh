@@ -6,8 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KAFKA=${KAFKA:-127.0.0.1:19092}
-PG_URL=${PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 EVENTS=${EVENTS:-200000}
 KEYS=${KEYS:-1000}
 PARTITIONS=${PARTITIONS:-4}
@@ -15,7 +13,7 @@ BATCH=${BATCH:-1000}
 . perf/bench-common.sh
 
 build_perf_jar
-print_machine "postgres: $(psql -h 127.0.0.1 -U postgres -d test -tAc 'SHOW server_version' 2>/dev/null || echo '?')  kafka: $KAFKA"
+print_machine "$(postgres_and_kafka)"
 echo
 CMD="java -cp $JAR io.sagabus.perf.OutboxRelayBench $KAFKA $PG_URL $EVENTS $KEYS $PARTITIONS $BATCH"
 echo "\$ $CMD"

@@ -6,15 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KAFKA=${KAFKA:-127.0.0.1:19092}
-PG_URL=${PG_URL:-postgresql://postgres@127.0.0.1:5432/test}
 RATE=${RATE:-2000}
 SECONDS_MEASURED=${SECONDS_MEASURED:-20}
 PARTITIONS=${PARTITIONS:-6}
 . perf/bench-common.sh
 
 build_perf_jar
-print_machine "postgres: $(psql -h 127.0.0.1 -U postgres -d test -tAc 'SHOW server_version' 2>/dev/null || echo '?')  kafka: $KAFKA"
+print_machine "$(postgres_and_kafka)"
 echo
 CMD="java -cp $JAR io.sagabus.orderview.ProjectionLagBench $KAFKA $PG_URL $RATE $SECONDS_MEASURED $PARTITIONS"
 echo "\$ $CMD"
