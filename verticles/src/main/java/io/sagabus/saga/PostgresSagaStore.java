@@ -1,6 +1,7 @@
 package io.sagabus.saga;
 
 import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.backend.PipelinedTransaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -117,7 +118,7 @@ public final class PostgresSagaStore implements SagaStore {
             System.currentTimeMillis(), pending.doc(), pending.expectedVersion()));
       }
     }
-    pool.withTransaction(conn -> write(conn, inserts, updates))
+    PipelinedTransaction.run(pool, (conn, pipelined) -> write(conn, inserts, updates))
         .onComplete(result -> {
           inFlight--;
           if (result.failed()) {
@@ -138,18 +139,17 @@ public final class PostgresSagaStore implements SagaStore {
 
   private record Written(List<Integer> inserted, List<Integer> updated) {}
 
+  /** Both batches go out at once, with BEGIN and COMMIT: one round trip for the whole group. */
   private Future<Written> write(SqlConnection conn, List<Tuple> inserts, List<Tuple> updates) {
     Future<List<Integer>> inserted = inserts.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
         "INSERT INTO " + sagas + " (id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING")
         .executeBatch(inserts).map(PostgresSagaStore::rowCounts);
-    return inserted.compose(insertCounts -> {
-      Future<List<Integer>> updated = updates.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
-          "UPDATE " + sagas + " SET status = $2, owner = $3, version = $4, retrying = $5, updated_at = $6, doc = $7 "
-              + "WHERE id = $1 AND version = $8")
-          .executeBatch(updates).map(PostgresSagaStore::rowCounts);
-      return updated.map(updateCounts -> new Written(insertCounts, updateCounts));
-    });
+    Future<List<Integer>> updated = updates.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
+        "UPDATE " + sagas + " SET status = $2, owner = $3, version = $4, retrying = $5, updated_at = $6, doc = $7 "
+            + "WHERE id = $1 AND version = $8")
+        .executeBatch(updates).map(PostgresSagaStore::rowCounts);
+    return Future.all(inserted, updated).map(both -> new Written(inserted.result(), updated.result()));
   }
 
   private static List<Integer> rowCounts(RowSet<Row> rows) {
