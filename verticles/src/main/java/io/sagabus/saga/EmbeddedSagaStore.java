@@ -97,7 +97,8 @@ public final class EmbeddedSagaStore implements SagaStore {
         return Future.failedFuture(new StaleSagaException(saga.id()));
       }
       saga.storedForm = form;
-      return indexOwner(saga).compose(ignored -> saga.status().terminal() ? expire(saga, form) : Future.succeededFuture());
+      // The CAS decided it: the index and the time to live of a finished saga can be written side by side.
+      return saga.status().terminal() ? Future.all(indexOwner(saga), expire(saga, form)).mapEmpty() : indexOwner(saga);
     });
   }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -510,8 +511,10 @@ public final class SagaEngine {
     return String.valueOf(failure.getMessage());
   }
 
+  /** A new top-level map only: the nested values are never changed, and the event bus copies the body it delivers. */
   private static JsonObject command(SagaInstance saga, String step, int attempt) {
-    return saga.input.copy().mergeIn(saga.data).put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
+    return new JsonObject(new LinkedHashMap<>(saga.input.getMap())).mergeIn(saga.data)
+        .put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
   }
 
   /**
