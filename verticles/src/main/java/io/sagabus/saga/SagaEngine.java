@@ -253,7 +253,6 @@ public final class SagaEngine {
       if (result.succeeded()) {
         JsonObject reply = result.result() == null ? new JsonObject() : result.result();
         record.result = reply;
-        saga.data.mergeIn(reply);
         saga.retrying = false;
         saga.nextStep++;
         setStep(saga, record, StepStatus.SUCCEEDED, attempt, null);
@@ -511,9 +510,12 @@ public final class SagaEngine {
     return String.valueOf(failure.getMessage());
   }
 
-  /** A new top-level map only: the nested values are never changed, and the event bus copies the body it delivers. */
+  /**
+   * The saga's input and what its steps produced. A new top-level map only: the nested values are never changed,
+   * and the event bus copies the body it delivers.
+   */
   private static JsonObject command(SagaInstance saga, String step, int attempt) {
-    return new JsonObject(new LinkedHashMap<>(saga.input.getMap())).mergeIn(saga.data)
+    return new JsonObject(new LinkedHashMap<>(saga.input.getMap())).mergeIn(saga.data())
         .put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
   }
 

@@ -73,6 +73,16 @@ public final class SagaInstance {
       return status;
     }
 
+    /** Whether the step's own call succeeded (a result learned from a status query is not the step's output). */
+    boolean invoked() {
+      for (Attempt attempt : attempts) {
+        if ("invoke".equals(attempt.kind()) && "ok".equals(attempt.outcome())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     int attemptsOf(String kind) {
       int count = 0;
       for (Attempt attempt : attempts) {
@@ -110,7 +120,6 @@ public final class SagaInstance {
   final String type;
   SagaStatus status = SagaStatus.PENDING;
   final JsonObject input;
-  final JsonObject data;
   int nextStep;
   boolean retrying;
   /** The service whose open circuit this saga waits for, without spending retries; null when not waiting. */
@@ -132,11 +141,10 @@ public final class SagaInstance {
   /** The owner last written by or read from the store. */
   String storedOwner;
 
-  SagaInstance(String id, String type, JsonObject input, JsonObject data, long createdAt, String idempotencyKey, String requestHash) {
+  SagaInstance(String id, String type, JsonObject input, long createdAt, String idempotencyKey, String requestHash) {
     this.id = id;
     this.type = type;
     this.input = input;
-    this.data = data;
     this.createdAt = createdAt;
     this.updatedAt = createdAt;
     this.idempotencyKey = idempotencyKey;
@@ -144,7 +152,7 @@ public final class SagaInstance {
   }
 
   static SagaInstance create(String id, SagaDefinition definition, JsonObject input, String idempotencyKey, String requestHash, String owner, long now) {
-    SagaInstance saga = new SagaInstance(id, definition.type(), input, new JsonObject(), now, idempotencyKey, requestHash);
+    SagaInstance saga = new SagaInstance(id, definition.type(), input, now, idempotencyKey, requestHash);
     definition.steps().forEach(step -> saga.steps.add(new StepRecord(step.name(), step.critical())));
     saga.owner = owner;
     return saga;
@@ -194,6 +202,20 @@ public final class SagaInstance {
     return steps.stream().filter(step -> step.name.equals(name)).findFirst().orElse(null);
   }
 
+  /**
+   * What the steps produced so far: the results of the steps whose call succeeded, merged in step order. Computed,
+   * not kept, since the step records hold the same results.
+   */
+  public JsonObject data() {
+    JsonObject data = new JsonObject();
+    for (StepRecord step : steps) {
+      if (step.result != null && step.invoked()) {
+        data.mergeIn(step.result);
+      }
+    }
+    return data;
+  }
+
   /** Parked: waiting for a person (compensation failed) or for a participant's circuit to close. */
   public boolean parked() {
     return status == SagaStatus.COMPENSATION_FAILED || (waitingFor != null && status.active());
@@ -218,7 +240,7 @@ public final class SagaInstance {
         .put("type", type)
         .put("status", status.name())
         .put("input", input)
-        .put("data", data)
+        .put("data", data())
         .put("nextStep", nextStep)
         .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)
         .put("retrying", retrying())
@@ -246,7 +268,7 @@ public final class SagaInstance {
 
   public static SagaInstance fromJson(JsonObject json) {
     SagaInstance saga = new SagaInstance(json.getString("sagaId"), json.getString("type").intern(), json.getJsonObject("input"),
-        json.getJsonObject("data"), json.getLong("createdAt"), json.getString("idempotencyKey"), json.getString("requestHash"));
+        json.getLong("createdAt"), json.getString("idempotencyKey"), json.getString("requestHash"));
     saga.status = SagaStatus.valueOf(json.getString("status"));
     saga.nextStep = json.getInteger("nextStep");
     saga.retrying = json.getBoolean("retrying", false);
