@@ -140,6 +140,8 @@ public final class SagaInstance {
   String storedForm;
   /** The owner last written by or read from the store. */
   String storedOwner;
+  /** The attention flags ({@link #attention()}) last written by or read from the embedded store. */
+  String storedAttention;
 
   SagaInstance(String id, String type, JsonObject input, long createdAt, String idempotencyKey, String requestHash) {
     this.id = id;
@@ -219,6 +221,16 @@ public final class SagaInstance {
   /** Parked: waiting for a person (compensation failed) or for a participant's circuit to close. */
   public boolean parked() {
     return status == SagaStatus.COMPENSATION_FAILED || (waitingFor != null && status.active());
+  }
+
+  /**
+   * What a person watching sagas should know: {@code r} retrying, {@code p} parked, both, or null for neither
+   * (nearly every saga). The embedded store indexes these so that listing them does not read every saga.
+   */
+  String attention() {
+    boolean retrying = retrying();
+    boolean parked = parked();
+    return retrying && parked ? "rp" : retrying ? "r" : parked ? "p" : null;
   }
 
   /** Whether this saga matches a list filter: a status name, {@code retrying} or {@code parked}. */

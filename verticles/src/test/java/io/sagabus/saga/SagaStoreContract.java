@@ -166,4 +166,22 @@ abstract class SagaStoreContract {
     assertThat(second.items()).extracting(SagaInstance::id).doesNotContainAnyElementsOf(first.items().stream().map(SagaInstance::id).toList());
     assertThat(second.items().get(0).createdAt()).isLessThanOrEqualTo(first.items().get(2).createdAt());
   }
+
+  @Test
+  void sagaThatStopsRetryingOrIsResolved_leavesTheRetryingAndParkedLists() {
+    SagaInstance retrying = newSaga("node-a", null, null);
+    retrying.retrying = true;
+    run(() -> store().create(retrying));
+    SagaInstance parked = newSaga(null, null, null);
+    parked.status = SagaStatus.COMPENSATION_FAILED;
+    run(() -> store().create(parked));
+
+    retrying.retrying = false;
+    run(() -> store().save(retrying));
+    parked.status = SagaStatus.RESOLVED;
+    run(() -> store().save(parked));
+
+    assertThat(run(() -> store().list("retrying", 100, null)).items()).extracting(SagaInstance::id).doesNotContain(retrying.id());
+    assertThat(run(() -> store().list("parked", 100, null)).items()).extracting(SagaInstance::id).doesNotContain(parked.id());
+  }
 }
