@@ -1,5 +1,6 @@
 package io.sagabus.platform.participant;
 
+import io.sagabus.platform.backend.GroupCommitQueue;
 import io.sagabus.platform.backend.PipelinedTransaction;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.vertx.core.Future;
@@ -115,9 +116,7 @@ public final class PgStepLedger {
   private final String fenceClaimedSql;
   private final String outcomeSql;
   private final String unclaimSql;
-  private final List<Command> queue = new ArrayList<>();
-  private int inFlight;
-  private boolean flushScheduled;
+  private final GroupCommitQueue<Command> batches;
 
   public PgStepLedger(Vertx vertx, Pool pool, String table, Faults faults) {
     if (!SAFE_NAME.matcher(table).matches()) {
@@ -137,6 +136,7 @@ public final class PgStepLedger {
     this.fenceClaimedSql = "UPDATE " + table + " SET state = 'aborted' WHERE saga_id = $1 AND step = $2";
     this.outcomeSql = "SELECT saga_id, step, state, result, code, error FROM " + table + " WHERE saga_id = $1 AND step = $2 FOR UPDATE";
     this.unclaimSql = "DELETE FROM " + table + " WHERE saga_id = $1 AND step = $2";
+    this.batches = new GroupCommitQueue<>(vertx, MAX_BATCH, MAX_IN_FLIGHT, this::writeBatch);
   }
 
   public String createTableSql() {
@@ -187,28 +187,12 @@ public final class PgStepLedger {
   // ---- group commit ----
 
   private Future<JsonObject> enqueue(Command command) {
-    queue.add(command);
-    scheduleFlush();
+    batches.add(command);
     return command.outcome.future();
   }
 
-  private void scheduleFlush() {
-    if (!flushScheduled && !queue.isEmpty() && inFlight < MAX_IN_FLIGHT) {
-      flushScheduled = true;
-      vertx.getOrCreateContext().runOnContext(ignored -> flush());
-    }
-  }
-
-  private void flush() {
-    flushScheduled = false;
-    if (queue.isEmpty() || inFlight >= MAX_IN_FLIGHT) {
-      return;
-    }
-    List<Command> batch = new ArrayList<>(queue.subList(0, Math.min(MAX_BATCH, queue.size())));
-    queue.subList(0, batch.size()).clear();
-    inFlight++;
-    PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).onComplete(done -> {
-      inFlight--;
+  private Future<Void> writeBatch(List<Command> batch) {
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).andThen(done -> {
       for (Command command : batch) {
         if (done.failed()) {
           command.outcome.fail(done.cause());
@@ -216,9 +200,7 @@ public final class PgStepLedger {
           command.outcome.complete((command.leader != null ? command.leader : command).decided);
         }
       }
-      scheduleFlush();
     });
-    scheduleFlush();
   }
 
   private Future<Void> runBatch(SqlConnection conn, List<Command> batch, List<Future<?>> pipelined) {
