@@ -108,12 +108,13 @@ public final class SagaLoad {
 
     heapPerInFlightSaga(node, 10_000);
 
+    // The node first: sagas still running would otherwise hold locks the DROP TABLE waits for.
+    await(baseline.close());
+    await(node.vertx().close());
     if (store.startsWith("postgres")) {
       dropTables(clientVertx, prefix);
     }
     await(clientVertx.close());
-    await(baseline.close());
-    await(node.vertx().close());
     System.exit(0);
   }
 
