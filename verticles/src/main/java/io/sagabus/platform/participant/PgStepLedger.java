@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -28,7 +29,8 @@ import java.util.regex.Pattern;
  * business change, so a step happens once even across nodes and restarts.
  *
  * <p>Group commit: commands that arrive while a transaction is in flight run together in the next one (at most
- * {@link #MAX_BATCH} commands, {@link #MAX_IN_FLIGHT} transactions at a time), and every caller is answered after
+ * {@link #MAX_BATCH} commands, {@link #MAX_IN_FLIGHT} transaction at a time; a batch aborted as a deadlock victim by
+ * another node's batch runs again), and every caller is answered after
  * the commit. A batch costs about three round trips whatever its size: {@code BEGIN} with one statement claiming
  * every command's row; the commands' work, pipelined; their outcome rows with {@code COMMIT}. A hot row (one SKU, one
  * customer) is then changed by many commands under one lock hold instead of one transaction waiting for the next.
@@ -59,8 +61,14 @@ public final class PgStepLedger {
 
   /** Commands per transaction. */
   static final int MAX_BATCH = 256;
-  /** Transactions one ledger runs at a time: the next batch fills while one commits. */
-  static final int MAX_IN_FLIGHT = 2;
+  /**
+   * Transactions one ledger runs at a time. One: two batches of one node would change the same hot rows in different
+   * orders and deadlock; the next batch fills while one commits.
+   */
+  static final int MAX_IN_FLIGHT = 1;
+  /** Runs of a batch whose transaction PostgreSQL aborted as a deadlock victim or serialization failure. */
+  static final int MAX_BATCH_ATTEMPTS = 5;
+  private static final Set<String> RETRYABLE_STATES = Set.of("40P01", "40001");
 
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,50}");
   private static final String COMPENSATION_SUFFIX = "#compensate";
@@ -93,6 +101,14 @@ public final class PgStepLedger {
       this.body = body;
       this.action = action;
       this.compensation = compensation;
+    }
+
+    /** Drops what a rolled-back transaction decided, before the batch runs again. */
+    void forget() {
+      leader = null;
+      claimed = false;
+      fenced = false;
+      decided = null;
     }
 
     /** The ledger row this command claims: the step itself, or the step's compensation. */
@@ -192,7 +208,7 @@ public final class PgStepLedger {
   }
 
   private Future<Void> writeBatch(List<Command> batch) {
-    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).andThen(done -> {
+    return runBatchRetryingDeadlocks(batch, 1).andThen(done -> {
       for (Command command : batch) {
         if (done.failed()) {
           command.outcome.fail(done.cause());
@@ -200,6 +216,20 @@ public final class PgStepLedger {
           command.outcome.complete((command.leader != null ? command.leader : command).decided);
         }
       }
+    });
+  }
+
+  /**
+   * Two transactions that change the same hot rows in different orders (two batches on different nodes charging the
+   * same two customers) can deadlock; PostgreSQL then aborts one. Nothing of it was committed, so the batch runs again.
+   */
+  private Future<Void> runBatchRetryingDeadlocks(List<Command> batch, int attempt) {
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).recover(failure -> {
+      if (attempt >= MAX_BATCH_ATTEMPTS || !(failure instanceof PgException pg) || !RETRYABLE_STATES.contains(pg.getSqlState())) {
+        return Future.failedFuture(failure);
+      }
+      batch.forEach(Command::forget);
+      return runBatchRetryingDeadlocks(batch, attempt + 1);
     });
   }
 
