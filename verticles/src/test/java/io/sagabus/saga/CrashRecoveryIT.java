@@ -56,7 +56,7 @@ class CrashRecoveryIT {
     // participants answer a burst of 500 in a few group commits, and the next step's default bulkhead (64 running,
     // 256 waiting) would refuse the rest of the burst, which fails sagas before the crash.
     Files.writeString(profile, new JsonObject()
-        .put("saga", new JsonObject().put("stepTimeoutMs", 20_000).put("leaseMs", 3_000))
+        .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("leaseMs", 3_000))
         .put("resilience", new JsonObject()
             .put("defaults", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 2_000).put("maxQueue", 1_000)))
             .put("targets", new JsonObject().put("shipping", new JsonObject()
@@ -65,11 +65,13 @@ class CrashRecoveryIT {
             .put("circuit", new JsonObject().put("slowCallDurationMs", 60_000)))))
         .encode());
 
+    // Shipping answers 40 s late: longer than placing the orders and starting two more JVMs on a busy machine, so
+    // the first sagas placed are still in flight when the owner dies.
     NodeProcess owner = start("owner", profile);
     await().atMost(Duration.ofSeconds(90)).until(owner::healthy);
     String token = OrderLoad.adminToken(SECRET);
     Http.Response slowed = Http.call("POST", owner.url() + "/api/admin/chaos", token,
-        new JsonObject().put("service", "shipping").put("latencyMs", 15_000).encode());
+        new JsonObject().put("service", "shipping").put("latencyMs", 40_000).encode());
     assertThat(slowed.status()).as(slowed.text()).isEqualTo(200);
 
     Path baseline = dir.resolve("books.json");
