@@ -28,7 +28,7 @@ import org.HdrHistogram.Histogram;
  * HTTP by {@code POST /api/orders?wait=...} so each latency is a whole saga, start to COMPLETED. Runs a plain Vert.x
  * HTTP endpoint in the same JVM as the baseline. Not a test: it prints figures.
  *
- * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [every-step|transitions]</pre>
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [transitions|every-step]</pre>
  *
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
@@ -45,7 +45,7 @@ public final class SagaLoad {
     String store = args.length > 0 ? args[0] : "embedded";
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-    String checkpoint = args.length > 3 ? args[3] : "every-step";
+    String checkpoint = args.length > 3 ? args[3] : "transitions";
     int nodePort = 18_080 + (int) (Math.random() * 1000);
     int baselinePort = nodePort + 1;
     int clusterPort = 25_701 + (int) (Math.random() * 1000);
@@ -59,6 +59,11 @@ public final class SagaLoad {
             .put("members", new JsonArray().add("127.0.0.1:" + clusterPort)))
         .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-PERF", new JsonObject().put("stock", 1_000_000_000L).put("price", 1))))
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
+        // A wide bulkhead so bursts of starts are not refused, and a notification call that may wait for the heap
+        // phase's held sagas (their replies come 40 s late).
+        .put("resilience", new JsonObject()
+            .put("defaults", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 20_000).put("maxQueue", 20_000)))
+            .put("targets", new JsonObject().put("notification", new JsonObject().put("timeoutMs", 60_000))))
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
     if (store.equals("postgres-journal")) {
       // The saga store on PostgreSQL, participants in memory: what the journal alone sustains.
@@ -103,12 +108,13 @@ public final class SagaLoad {
 
     heapPerInFlightSaga(node, 10_000);
 
+    // The node first: sagas still running would otherwise hold locks the DROP TABLE waits for.
+    await(baseline.close());
+    await(node.vertx().close());
     if (store.startsWith("postgres")) {
       dropTables(clientVertx, prefix);
     }
     await(clientVertx.close());
-    await(baseline.close());
-    await(node.vertx().close());
     System.exit(0);
   }
 

@@ -117,17 +117,18 @@ final class PostgresInventory implements InventoryBook {
     JsonArray reserved = new JsonArray();
     Future<Long> amount = Future.succeededFuture(0L);
     for (var entry : wanted.entrySet()) {
-      amount = amount.compose(sum -> conn.preparedQuery("UPDATE " + stock + " SET available = available - $2, reserved = reserved + $2 "
-              + "WHERE sku = $1 AND available >= $2 RETURNING price")
-          .execute(Tuple.of(entry.getKey(), entry.getValue()))
+      // One statement takes the stock and records the reservation: one round trip per SKU.
+      amount = amount.compose(sum -> conn.preparedQuery("WITH taken AS (UPDATE " + stock + " SET available = available - $2, "
+              + "reserved = reserved + $2 WHERE sku = $1 AND available >= $2 RETURNING price), "
+              + "held AS (INSERT INTO " + reservations + " (saga_id, sku, qty, sold) SELECT $3::text, $1::text, $2::bigint, false FROM taken) "
+              + "SELECT price FROM taken")
+          .execute(Tuple.of(entry.getKey(), entry.getValue(), sagaId))
           .compose(rows -> rows.size() == 0
               ? level(entry.getKey()).compose(level -> Future.failedFuture(level == null
                   ? StepRejected.rejected("unknown sku " + entry.getKey())
                   : StepRejected.rejected("out of stock: " + entry.getKey() + " has " + level.getLong("available") + " available, "
                       + entry.getValue() + " wanted")))
-              : Future.succeededFuture(sum + price(rows.iterator().next(), entry.getKey(), entry.getValue(), reserved)))
-          .compose(total -> conn.preparedQuery("INSERT INTO " + reservations + " (saga_id, sku, qty, sold) VALUES ($1, $2, $3, false)")
-              .execute(Tuple.of(sagaId, entry.getKey(), entry.getValue())).map(total)));
+              : Future.succeededFuture(sum + price(rows.iterator().next(), entry.getKey(), entry.getValue(), reserved))));
     }
     return amount.compose(total -> outbox.append(conn, List.of(StepEvents.of(EventTopics.INVENTORY_RESERVED, command,
             InventoryEvents.reserved(command, reserved, total))))
@@ -176,13 +177,14 @@ final class PostgresInventory implements InventoryBook {
       }
       String from = fromSold ? "sold" : "reserved";
       String to = toSold ? "sold" : "reserved";
-      Future<Void> chain = Future.succeededFuture();
+      // Issued together (pipelined), in SKU order as read, so concurrent moves lock SKUs in one order.
+      List<Future<?>> updates = new ArrayList<>();
       for (Row row : movable) {
-        chain = chain.compose(ignored -> conn.preparedQuery("UPDATE " + stock + " SET " + from + " = " + from + " - $2, " + to + " = " + to + " + $2 WHERE sku = $1")
-            .execute(Tuple.of(row.getString("sku"), row.getLong("qty"))).mapEmpty());
+        updates.add(conn.preparedQuery("UPDATE " + stock + " SET " + from + " = " + from + " - $2, " + to + " = " + to + " + $2 WHERE sku = $1")
+            .execute(Tuple.of(row.getString("sku"), row.getLong("qty"))));
       }
-      return chain.compose(ignored -> conn.preparedQuery("UPDATE " + reservations + " SET sold = $2 WHERE saga_id = $1")
-          .execute(Tuple.of(sagaId, toSold))).map(lines(movable));
+      updates.add(conn.preparedQuery("UPDATE " + reservations + " SET sold = $2 WHERE saga_id = $1").execute(Tuple.of(sagaId, toSold)));
+      return Future.all(updates).map(lines(movable));
     });
   }
 

@@ -83,9 +83,14 @@ final class PostgresPayments implements PaymentBook {
       return Future.failedFuture(StepRejected.badRequest("amount must be a non-negative integer"));
     }
     String customerId = command.getString("customerId");
-    return conn.preparedQuery("UPDATE " + accounts + " SET balance = balance - $2, charged = charged + $2 "
-            + "WHERE customer_id = $1 AND balance >= $2 RETURNING balance")
-        .execute(Tuple.of(customerId, amount))
+    String chargeId = "ch-" + UUID.randomUUID();
+    // One statement debits and records the charge: one round trip while the account row is locked.
+    return conn.preparedQuery("WITH debited AS (UPDATE " + accounts + " SET balance = balance - $2, charged = charged + $2 "
+            + "WHERE customer_id = $1 AND balance >= $2 RETURNING balance), "
+            + "recorded AS (INSERT INTO " + charges + " (charge_id, saga_id, customer_id, amount, at) "
+            + "SELECT $3::text, $4::text, $1::text, $2::bigint, $5::text FROM debited) "
+            + "SELECT balance FROM debited")
+        .execute(Tuple.of(customerId, amount, chargeId, command.getString("sagaId"), Instant.now().toString()))
         .compose(rows -> {
           if (rows.size() == 0) {
             return conn.preparedQuery("SELECT balance FROM " + accounts + " WHERE customer_id = $1").execute(Tuple.of(customerId))
@@ -94,11 +99,8 @@ final class PostgresPayments implements PaymentBook {
                     : StepRejected.rejected("payment declined: insufficient funds (balance " + found.iterator().next().getLong(0)
                         + ", amount " + amount + ")")));
           }
-          String chargeId = "ch-" + UUID.randomUUID();
-          return conn.preparedQuery("INSERT INTO " + charges + " (charge_id, saga_id, customer_id, amount, at) VALUES ($1, $2, $3, $4, $5)")
-              .execute(Tuple.of(chargeId, command.getString("sagaId"), customerId, amount, Instant.now().toString()))
-              .compose(ignored -> outbox.append(conn, List.of(StepEvents.of(EventTopics.PAYMENT_PROCESSED, command,
-                  PaymentEvents.of(command, chargeId, amount)))))
+          return outbox.append(conn, List.of(StepEvents.of(EventTopics.PAYMENT_PROCESSED, command,
+                  PaymentEvents.of(command, chargeId, amount))))
               .map(new JsonObject().put("chargeId", chargeId).put("charged", amount));
         });
   }

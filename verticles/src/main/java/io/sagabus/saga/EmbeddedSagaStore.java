@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  * The {@code sagabus.*} maps keep one backup, so the store survives the loss of any one node of two or more.
  *
  * <p>Sagas are kept as JSON strings so that {@code replaceIfPresent(id, old, new)} is an exact compare-and-set.
- * A small index of active sagas by owner keeps recovery from scanning finished ones. Listing scans the saga map:
- * fine for the embedded default, use PostgreSQL for large histories.
+ * A small index of active sagas by owner keeps recovery from scanning finished ones, and a small index of the sagas
+ * that are retrying or parked answers those two lists (which the dashboard polls) without reading every saga. Other
+ * listings scan the saga map: fine for the embedded default, use PostgreSQL for large histories.
  */
 public final class EmbeddedSagaStore implements SagaStore {
 
@@ -29,6 +30,7 @@ public final class EmbeddedSagaStore implements SagaStore {
   private final long retainFinishedMs;
   private AsyncMap<String, String> sagas;
   private AsyncMap<String, String> owners;
+  private AsyncMap<String, String> attention;
   private AsyncMap<String, String> idempotencyKeys;
   private AsyncMap<String, Long> leases;
 
@@ -49,6 +51,7 @@ public final class EmbeddedSagaStore implements SagaStore {
     return Future.all(
             shared.<String, String>getAsyncMap(prefix + "sagas").onSuccess(map -> sagas = map),
             shared.<String, String>getAsyncMap(prefix + "saga-owners").onSuccess(map -> owners = map),
+            shared.<String, String>getAsyncMap(prefix + "saga-attention").onSuccess(map -> attention = map),
             shared.<String, String>getAsyncMap(prefix + "saga-idempotency").onSuccess(map -> idempotencyKeys = map),
             shared.<String, Long>getAsyncMap(prefix + "saga-leases").onSuccess(map -> leases = map))
         .mapEmpty();
@@ -72,7 +75,7 @@ public final class EmbeddedSagaStore implements SagaStore {
         return Future.failedFuture(new IllegalStateException("saga " + saga.id() + " exists"));
       }
       saga.storedForm = form;
-      return indexOwner(saga).map(saga);
+      return Future.all(indexOwner(saga), indexAttention(saga)).map(saga);
     });
   }
 
@@ -97,7 +100,9 @@ public final class EmbeddedSagaStore implements SagaStore {
         return Future.failedFuture(new StaleSagaException(saga.id()));
       }
       saga.storedForm = form;
-      return indexOwner(saga).compose(ignored -> saga.status().terminal() ? expire(saga, form) : Future.succeededFuture());
+      // The CAS decided it: the index and the time to live of a finished saga can be written side by side.
+      return Future.all(indexOwner(saga), indexAttention(saga), saga.status().terminal() ? expire(saga, form) : Future.succeededFuture())
+          .mapEmpty();
     });
   }
 
@@ -117,6 +122,15 @@ public final class EmbeddedSagaStore implements SagaStore {
     return written.onSuccess(ignored -> saga.storedOwner = owner).mapEmpty();
   }
 
+  private Future<Void> indexAttention(SagaInstance saga) {
+    String flags = saga.attention();
+    if (Objects.equals(flags, saga.storedAttention)) {
+      return Future.succeededFuture();
+    }
+    Future<?> written = flags == null ? attention.remove(saga.id()) : attention.put(saga.id(), flags);
+    return written.onSuccess(ignored -> saga.storedAttention = flags).mapEmpty();
+  }
+
   @Override
   public Future<SagaInstance> get(String sagaId) {
     return sagas.get(sagaId).map(form -> form == null ? null : read(form));
@@ -124,8 +138,15 @@ public final class EmbeddedSagaStore implements SagaStore {
 
   @Override
   public Future<SagaPage> list(String filter, int limit, String cursor) {
-    return sagas.values().map(forms -> {
-      List<SagaInstance> matching = forms.stream().map(EmbeddedSagaStore::read)
+    Future<List<SagaInstance>> candidates = "retrying".equals(filter) || "parked".equals(filter)
+        ? attention.entries().compose(index -> Future.all(index.entrySet().stream()
+                .filter(entry -> entry.getValue().contains(filter.substring(0, 1)))
+                .map(entry -> get(entry.getKey()))
+                .toList())
+            .map(all -> all.<SagaInstance>list().stream().filter(Objects::nonNull).toList()))
+        : sagas.values().map(forms -> forms.stream().map(EmbeddedSagaStore::read).toList());
+    return candidates.map(all -> {
+      List<SagaInstance> matching = all.stream()
           .filter(saga -> saga.matches(filter))
           .filter(saga -> cursor == null || before(saga, cursor))
           .sorted(Comparator.comparingLong(SagaInstance::createdAt).thenComparing(SagaInstance::id).reversed())
@@ -180,6 +201,7 @@ public final class EmbeddedSagaStore implements SagaStore {
     SagaInstance saga = SagaInstance.fromJson(new JsonObject(form));
     saga.storedForm = form;
     saga.storedOwner = saga.status().active() ? saga.owner() : null;
+    saga.storedAttention = saga.attention();
     return saga;
   }
 }

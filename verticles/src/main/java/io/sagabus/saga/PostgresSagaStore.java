@@ -1,6 +1,8 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.backend.GroupCommitQueue;
 import io.sagabus.platform.backend.PgSchema;
+import io.sagabus.platform.backend.PipelinedTransaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,11 +34,7 @@ public final class PostgresSagaStore implements SagaStore {
   private final Pool pool;
   private final String sagas;
   private final String leases;
-  private final int maxBatch;
-  private final int maxInFlight;
-  private final List<Pending> queue = new ArrayList<>();
-  private int inFlight;
-  private boolean flushScheduled;
+  private final GroupCommitQueue<Pending> batches;
 
   private record Pending(boolean create, SagaInstance saga, long expectedVersion, JsonObject doc, Promise<SagaInstance> done) {}
 
@@ -48,8 +46,7 @@ public final class PostgresSagaStore implements SagaStore {
     this.pool = pool;
     this.sagas = tablePrefix + "sagas";
     this.leases = tablePrefix + "saga_leases";
-    this.maxBatch = maxBatch;
-    this.maxInFlight = maxInFlight;
+    this.batches = new GroupCommitQueue<>(vertx, maxBatch, maxInFlight, this::writeBatch);
   }
 
   @Override
@@ -84,22 +81,11 @@ public final class PostgresSagaStore implements SagaStore {
   }
 
   private Future<SagaInstance> enqueue(Pending pending) {
-    queue.add(pending);
-    if (!flushScheduled && inFlight < maxInFlight) {
-      flushScheduled = true;
-      vertx.getOrCreateContext().runOnContext(ignored -> flush());
-    }
+    batches.add(pending);
     return pending.done().future();
   }
 
-  private void flush() {
-    flushScheduled = false;
-    if (queue.isEmpty() || inFlight >= maxInFlight) {
-      return;
-    }
-    List<Pending> batch = new ArrayList<>(queue.subList(0, Math.min(maxBatch, queue.size())));
-    queue.subList(0, batch.size()).clear();
-    inFlight++;
+  private Future<Written> writeBatch(List<Pending> batch) {
     List<Tuple> inserts = new ArrayList<>();
     List<Pending> creates = new ArrayList<>();
     List<Tuple> updates = new ArrayList<>();
@@ -117,39 +103,28 @@ public final class PostgresSagaStore implements SagaStore {
             System.currentTimeMillis(), pending.doc(), pending.expectedVersion()));
       }
     }
-    pool.withTransaction(conn -> write(conn, inserts, updates))
-        .onComplete(result -> {
-          inFlight--;
-          if (result.failed()) {
-            batch.forEach(pending -> pending.done().tryFail(result.cause()));
-          } else {
-            settle(creates, result.result().inserted(), saves, result.result().updated());
-          }
-          if (!queue.isEmpty() && !flushScheduled) {
-            flushScheduled = true;
-            vertx.getOrCreateContext().runOnContext(ignored -> flush());
-          }
-        });
-    if (!queue.isEmpty() && inFlight < maxInFlight && !flushScheduled) {
-      flushScheduled = true;
-      vertx.getOrCreateContext().runOnContext(ignored -> flush());
-    }
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> write(conn, inserts, updates)).andThen(result -> {
+      if (result.failed()) {
+        batch.forEach(pending -> pending.done().tryFail(result.cause()));
+      } else {
+        settle(creates, result.result().inserted(), saves, result.result().updated());
+      }
+    });
   }
 
   private record Written(List<Integer> inserted, List<Integer> updated) {}
 
+  /** Both batches go out at once, with BEGIN and COMMIT: one round trip for the whole group. */
   private Future<Written> write(SqlConnection conn, List<Tuple> inserts, List<Tuple> updates) {
     Future<List<Integer>> inserted = inserts.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
         "INSERT INTO " + sagas + " (id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING")
         .executeBatch(inserts).map(PostgresSagaStore::rowCounts);
-    return inserted.compose(insertCounts -> {
-      Future<List<Integer>> updated = updates.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
-          "UPDATE " + sagas + " SET status = $2, owner = $3, version = $4, retrying = $5, updated_at = $6, doc = $7 "
-              + "WHERE id = $1 AND version = $8")
-          .executeBatch(updates).map(PostgresSagaStore::rowCounts);
-      return updated.map(updateCounts -> new Written(insertCounts, updateCounts));
-    });
+    Future<List<Integer>> updated = updates.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
+        "UPDATE " + sagas + " SET status = $2, owner = $3, version = $4, retrying = $5, updated_at = $6, doc = $7 "
+            + "WHERE id = $1 AND version = $8")
+        .executeBatch(updates).map(PostgresSagaStore::rowCounts);
+    return Future.all(inserted, updated).map(both -> new Written(inserted.result(), updated.result()));
   }
 
   private static List<Integer> rowCounts(RowSet<Row> rows) {

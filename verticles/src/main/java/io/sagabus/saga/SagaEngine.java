@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +42,9 @@ public final class SagaEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(SagaEngine.class);
   static final long STORE_RETRY_MS = 500;
+  private static final String INVOKE = "invoke";
+  private static final String COMPENSATE = "compensate";
+  private static final String STATUS = "status";
 
   private final Vertx vertx;
   private final SagaStore store;
@@ -201,8 +205,8 @@ public final class SagaEngine {
       List<Future<Boolean>> claims = new ArrayList<>();
       for (SagaInstance saga : orphans) {
         saga.owner = nodeId;
-        saga.transitions.add(new JsonObject().put("from", saga.status().name()).put("to", saga.status().name())
-            .put("at", System.currentTimeMillis()).put("reason", "claimed by node " + nodeId + " from " + formerOwner));
+        saga.transitions.add(new SagaInstance.Transition(saga.status(), saga.status(), System.currentTimeMillis(),
+            "claimed by node " + nodeId + " from " + formerOwner));
         claims.add(store.save(saga).map(ignored -> {
           running.put(saga.id(), saga);
           resume(saga);
@@ -233,7 +237,7 @@ public final class SagaEngine {
     StepDefinition step = definition.step(saga.nextStep);
     StepRecord record = saga.steps.get(saga.nextStep);
     setStep(saga, record, StepStatus.RUNNING, 0, null);
-    invoke(saga, step, record, record.attemptsOf("invoke") + 1, 1);
+    invoke(saga, step, record, record.attemptsOf(INVOKE) + 1, 1);
   }
 
   private void invoke(SagaInstance saga, StepDefinition step, StepRecord record, int attempt, int roundAttempt) {
@@ -246,12 +250,11 @@ public final class SagaEngine {
         waitForCircuit(saga, step, record, attempt, roundAttempt, result.cause());
         return;
       }
-      recordAttempt(saga, record, "invoke", attempt, started, result.succeeded() ? null : result.cause());
+      recordAttempt(saga, record, INVOKE, attempt, started, result.succeeded() ? null : result.cause());
       stopWaiting(saga);
       if (result.succeeded()) {
         JsonObject reply = result.result() == null ? new JsonObject() : result.result();
         record.result = reply;
-        saga.data.mergeIn(reply);
         saga.retrying = false;
         saga.nextStep++;
         setStep(saga, record, StepStatus.SUCCEEDED, attempt, null);
@@ -289,7 +292,7 @@ public final class SagaEngine {
     long remainingMs = saga.waitingSince + maxPark.toMillis() - now;
     if (remainingMs <= 0) {
       String waitedFor = saga.waitingFor;
-      recordAttempt(saga, record, "invoke", attempt, now, refusal);
+      recordAttempt(saga, record, INVOKE, attempt, now, refusal);
       stopWaiting(saga);
       failStep(saga, step, record, attempt, new IllegalStateException("gave up waiting for " + waitedFor + " after " + maxPark.toMillis() + " ms"));
       return;
@@ -325,13 +328,7 @@ public final class SagaEngine {
 
   /** Any call that timed out or got lost may have done the work without telling us. */
   private static boolean outcomeUnknown(StepRecord record) {
-    for (int i = 0; i < record.attempts.size(); i++) {
-      JsonObject attempt = record.attempts.getJsonObject(i);
-      if ("invoke".equals(attempt.getString("kind")) && "unknown".equals(attempt.getString("outcome"))) {
-        return true;
-      }
-    }
-    return false;
+    return record.attempts.stream().anyMatch(attempt -> INVOKE.equals(attempt.kind()) && "unknown".equals(attempt.outcome()));
   }
 
   // ---- compensation ----
@@ -373,22 +370,21 @@ public final class SagaEngine {
         persist(saga).onSuccess(ignored -> compensate(saga));
         return;
       }
-      callCompensation(saga, step, record, record.attemptsOf("compensate") + 1, 1);
+      callCompensation(saga, step, record, record.attemptsOf(COMPENSATE) + 1, 1);
     });
   }
 
   private Future<Boolean> askStatus(SagaInstance saga, StepDefinition step, StepRecord record, int roundAttempt) {
     long started = System.currentTimeMillis();
-    int attempt = record.attemptsOf("status") + 1;
+    int attempt = record.attemptsOf(STATUS) + 1;
     JsonObject query = new JsonObject().put("sagaId", saga.id()).put("step", step.name()).put("attempt", attempt);
     return participants.call(step.statusAddress(), query, step.timeout()).transform(result -> {
       if (!stillMine(saga)) {
         return Future.failedFuture("saga no longer owned here");
       }
-      recordAttempt(saga, record, "status", attempt, started, result.succeeded() ? null : result.cause());
+      String state = result.succeeded() ? constant(result.result().getString("state")) : null;
+      recordAttempt(saga, record, STATUS, attempt, started, result.succeeded() ? null : result.cause(), state);
       if (result.succeeded()) {
-        String state = result.result().getString("state");
-        record.attempts.getJsonObject(record.attempts.size() - 1).put("state", state);
         if ("succeeded".equals(state)) {
           record.result = result.result().getJsonObject("result", new JsonObject());
           return Future.succeededFuture(true);
@@ -412,7 +408,7 @@ public final class SagaEngine {
       if (!stillMine(saga)) {
         return;
       }
-      recordAttempt(saga, record, "compensate", attempt, started, result.succeeded() ? null : result.cause());
+      recordAttempt(saga, record, COMPENSATE, attempt, started, result.succeeded() ? null : result.cause());
       if (result.succeeded()) {
         saga.retrying = false;
         setStep(saga, record, StepStatus.COMPENSATED, attempt, null);
@@ -462,11 +458,7 @@ public final class SagaEngine {
   }
 
   private static void recordTransition(SagaInstance saga, SagaStatus to, String reason) {
-    JsonObject entry = new JsonObject().put("from", saga.status().name()).put("to", to.name()).put("at", System.currentTimeMillis());
-    if (reason != null) {
-      entry.put("reason", reason);
-    }
-    saga.transitions.add(entry);
+    saga.transitions.add(new SagaInstance.Transition(saga.status(), to, System.currentTimeMillis(), reason));
     saga.status = to;
   }
 
@@ -480,18 +472,22 @@ public final class SagaEngine {
   }
 
   private void recordAttempt(SagaInstance saga, StepRecord record, String kind, int attempt, long started, Throwable failure) {
+    recordAttempt(saga, record, kind, attempt, started, failure, null);
+  }
+
+  private void recordAttempt(SagaInstance saga, StepRecord record, String kind, int attempt, long started, Throwable failure, String state) {
     long ended = System.currentTimeMillis();
     String outcome = failure == null ? "ok" : classify(failure);
-    JsonObject entry = new JsonObject().put("kind", kind).put("attempt", attempt).put("startedAt", started).put("endedAt", ended)
-        .put("outcome", outcome);
-    if (failure != null) {
-      entry.put("error", describe(failure));
-    }
-    record.attempts.add(entry);
+    record.attempts.add(new SagaInstance.Attempt(kind, attempt, started, ended, outcome, failure == null ? null : describe(failure), state));
     metrics.stepCall(saga.type(), record.name, kind, outcome, ended - started);
   }
 
   /** "failed": the participant answered no. "unreachable": nobody got it. "unknown": it may or may not have happened. */
+  /** A participant's status answer, one of a few words: shared, not kept once per attempt. */
+  private static String constant(String state) {
+    return state == null ? null : state.intern();
+  }
+
   private static String classify(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
@@ -516,8 +512,13 @@ public final class SagaEngine {
     return String.valueOf(failure.getMessage());
   }
 
+  /**
+   * The saga's input and what its steps produced. A new top-level map only: the nested values are never changed,
+   * and the event bus copies the body it delivers.
+   */
   private static JsonObject command(SagaInstance saga, String step, int attempt) {
-    return saga.input.copy().mergeIn(saga.data).put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
+    return new JsonObject(new LinkedHashMap<>(saga.input.getMap())).mergeIn(saga.data())
+        .put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
   }
 
   /**

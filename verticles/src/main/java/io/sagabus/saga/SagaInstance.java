@@ -13,13 +13,52 @@ import java.util.List;
  */
 public final class SagaInstance {
 
+  /**
+   * One call to a participant. Kept as a small record while the saga runs (a saga may hold thousands of them across
+   * a node), turned into JSON only when shown or stored. {@code kind} and {@code outcome} are shared constants.
+   */
+  record Attempt(String kind, int attempt, long startedAt, long endedAt, String outcome, String error, String state) {
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("kind", kind).put("attempt", attempt).put("startedAt", startedAt).put("endedAt", endedAt)
+          .put("outcome", outcome);
+      if (error != null) {
+        json.put("error", error);
+      }
+      if (state != null) {
+        json.put("state", state);
+      }
+      return json;
+    }
+
+    static Attempt fromJson(JsonObject json) {
+      return new Attempt(constant(json.getString("kind")), json.getInteger("attempt", 0), json.getLong("startedAt", 0L),
+          json.getLong("endedAt", 0L), constant(json.getString("outcome")), json.getString("error"), constant(json.getString("state")));
+    }
+  }
+
+  /** One saga transition; {@code from == to} records a claim by another node. */
+  record Transition(SagaStatus from, SagaStatus to, long at, String reason) {
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("from", from.name()).put("to", to.name()).put("at", at);
+      if (reason != null) {
+        json.put("reason", reason);
+      }
+      return json;
+    }
+
+    static Transition fromJson(JsonObject json) {
+      return new Transition(SagaStatus.valueOf(json.getString("from")), SagaStatus.valueOf(json.getString("to")), json.getLong("at"),
+          json.getString("reason"));
+    }
+  }
+
   /** One step's state and every attempt at it. */
   public static final class StepRecord {
     final String name;
     final boolean critical;
     StepStatus status = StepStatus.PENDING;
     JsonObject result;
-    final JsonArray attempts = new JsonArray();
+    final List<Attempt> attempts = new ArrayList<>(1);
 
     StepRecord(String name, boolean critical) {
       this.name = name;
@@ -34,10 +73,20 @@ public final class SagaInstance {
       return status;
     }
 
+    /** Whether the step's own call succeeded (a result learned from a status query is not the step's output). */
+    boolean invoked() {
+      for (Attempt attempt : attempts) {
+        if ("invoke".equals(attempt.kind()) && "ok".equals(attempt.outcome())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     int attemptsOf(String kind) {
       int count = 0;
-      for (int i = 0; i < attempts.size(); i++) {
-        if (kind.equals(attempts.getJsonObject(i).getString("kind"))) {
+      for (Attempt attempt : attempts) {
+        if (kind.equals(attempt.kind())) {
           count++;
         }
       }
@@ -45,7 +94,8 @@ public final class SagaInstance {
     }
 
     JsonObject toJson() {
-      JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical).put("attempts", attempts);
+      JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical)
+          .put("attempts", new JsonArray(attempts.stream().map(Attempt::toJson).toList()));
       if (result != null) {
         json.put("result", result);
       }
@@ -53,19 +103,23 @@ public final class SagaInstance {
     }
 
     static StepRecord fromJson(JsonObject json) {
-      StepRecord step = new StepRecord(json.getString("name"), json.getBoolean("critical", true));
+      StepRecord step = new StepRecord(json.getString("name").intern(), json.getBoolean("critical", true));
       step.status = StepStatus.valueOf(json.getString("status"));
       step.result = json.getJsonObject("result");
-      step.attempts.addAll(json.getJsonArray("attempts", new JsonArray()));
+      json.getJsonArray("attempts", new JsonArray()).forEach(attempt -> step.attempts.add(Attempt.fromJson((JsonObject) attempt)));
       return step;
     }
+  }
+
+  /** The few strings attempts repeat, shared rather than one copy per attempt read from a store. */
+  private static String constant(String value) {
+    return value == null ? null : value.intern();
   }
 
   final String id;
   final String type;
   SagaStatus status = SagaStatus.PENDING;
   final JsonObject input;
-  final JsonObject data;
   int nextStep;
   boolean retrying;
   /** The service whose open circuit this saga waits for, without spending retries; null when not waiting. */
@@ -79,19 +133,20 @@ public final class SagaInstance {
   final String requestHash;
   String owner;
   long version;
-  final List<StepRecord> steps = new ArrayList<>();
-  final JsonArray transitions = new JsonArray();
+  final List<StepRecord> steps = new ArrayList<>(8);
+  final List<Transition> transitions = new ArrayList<>(4);
 
   /** The form last written by or read from the store; the Hazelcast adapter compares against it. */
   String storedForm;
   /** The owner last written by or read from the store. */
   String storedOwner;
+  /** The attention flags ({@link #attention()}) last written by or read from the embedded store. */
+  String storedAttention;
 
-  SagaInstance(String id, String type, JsonObject input, JsonObject data, long createdAt, String idempotencyKey, String requestHash) {
+  SagaInstance(String id, String type, JsonObject input, long createdAt, String idempotencyKey, String requestHash) {
     this.id = id;
     this.type = type;
     this.input = input;
-    this.data = data;
     this.createdAt = createdAt;
     this.updatedAt = createdAt;
     this.idempotencyKey = idempotencyKey;
@@ -99,7 +154,7 @@ public final class SagaInstance {
   }
 
   static SagaInstance create(String id, SagaDefinition definition, JsonObject input, String idempotencyKey, String requestHash, String owner, long now) {
-    SagaInstance saga = new SagaInstance(id, definition.type(), input, new JsonObject(), now, idempotencyKey, requestHash);
+    SagaInstance saga = new SagaInstance(id, definition.type(), input, now, idempotencyKey, requestHash);
     definition.steps().forEach(step -> saga.steps.add(new StepRecord(step.name(), step.critical())));
     saga.owner = owner;
     return saga;
@@ -149,9 +204,33 @@ public final class SagaInstance {
     return steps.stream().filter(step -> step.name.equals(name)).findFirst().orElse(null);
   }
 
+  /**
+   * What the steps produced so far: the results of the steps whose call succeeded, merged in step order. Computed,
+   * not kept, since the step records hold the same results.
+   */
+  public JsonObject data() {
+    JsonObject data = new JsonObject();
+    for (StepRecord step : steps) {
+      if (step.result != null && step.invoked()) {
+        data.mergeIn(step.result);
+      }
+    }
+    return data;
+  }
+
   /** Parked: waiting for a person (compensation failed) or for a participant's circuit to close. */
   public boolean parked() {
     return status == SagaStatus.COMPENSATION_FAILED || (waitingFor != null && status.active());
+  }
+
+  /**
+   * What a person watching sagas should know: {@code r} retrying, {@code p} parked, both, or null for neither
+   * (nearly every saga). The embedded store indexes these so that listing them does not read every saga.
+   */
+  String attention() {
+    boolean retrying = retrying();
+    boolean parked = parked();
+    return retrying && parked ? "rp" : retrying ? "r" : parked ? "p" : null;
   }
 
   /** Whether this saga matches a list filter: a status name, {@code retrying} or {@code parked}. */
@@ -173,7 +252,7 @@ public final class SagaInstance {
         .put("type", type)
         .put("status", status.name())
         .put("input", input)
-        .put("data", data)
+        .put("data", data())
         .put("nextStep", nextStep)
         .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)
         .put("retrying", retrying())
@@ -183,7 +262,7 @@ public final class SagaInstance {
         .put("owner", owner)
         .put("version", version)
         .put("steps", new JsonArray(steps.stream().map(StepRecord::toJson).toList()))
-        .put("transitions", transitions);
+        .put("transitions", new JsonArray(transitions.stream().map(Transition::toJson).toList()));
     if (error != null) {
       json.put("error", error);
     }
@@ -200,8 +279,8 @@ public final class SagaInstance {
   }
 
   public static SagaInstance fromJson(JsonObject json) {
-    SagaInstance saga = new SagaInstance(json.getString("sagaId"), json.getString("type"), json.getJsonObject("input"),
-        json.getJsonObject("data"), json.getLong("createdAt"), json.getString("idempotencyKey"), json.getString("requestHash"));
+    SagaInstance saga = new SagaInstance(json.getString("sagaId"), json.getString("type").intern(), json.getJsonObject("input"),
+        json.getLong("createdAt"), json.getString("idempotencyKey"), json.getString("requestHash"));
     saga.status = SagaStatus.valueOf(json.getString("status"));
     saga.nextStep = json.getInteger("nextStep");
     saga.retrying = json.getBoolean("retrying", false);
@@ -213,7 +292,7 @@ public final class SagaInstance {
     saga.waitingFor = json.getString("waitingFor");
     saga.waitingSince = json.getLong("waitingSince", 0L);
     json.getJsonArray("steps").forEach(step -> saga.steps.add(StepRecord.fromJson((JsonObject) step)));
-    saga.transitions.addAll(json.getJsonArray("transitions", new JsonArray()));
+    json.getJsonArray("transitions", new JsonArray()).forEach(transition -> saga.transitions.add(Transition.fromJson((JsonObject) transition)));
     return saga;
   }
 }

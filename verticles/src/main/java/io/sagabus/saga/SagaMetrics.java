@@ -5,12 +5,23 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
-/** Saga metrics; labels are bounded (saga type, step name, outcome), never a saga id. */
+/**
+ * Saga metrics; labels are bounded (saga type, step name, outcome), never a saga id. Meters are looked up once per
+ * label set and kept: registering through a builder on every call costs more than the call it measures. Confined to
+ * the engine's event loop.
+ */
 final class SagaMetrics {
 
   private final MeterRegistry registry;
+  private final Map<Labels, Timer> timers = new HashMap<>();
+  private final Map<Labels, Counter> counters = new HashMap<>();
+
+  /** A meter's name and label values. */
+  private record Labels(String name, String type, String step, String kind, String outcome) {}
 
   SagaMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
     this.registry = registry;
@@ -32,22 +43,25 @@ final class SagaMetrics {
     if (name != null) {
       counter(name, saga.type()).increment();
     }
-    Timer.builder("sagabus.saga.duration").description("Saga start to end").tag("type", saga.type()).tag("outcome", outcome)
-        .publishPercentileHistogram().register(registry).record(Duration.ofMillis(Math.max(0, nowMillis - saga.createdAt())));
+    timers.computeIfAbsent(new Labels("sagabus.saga.duration", saga.type(), null, null, outcome), labels -> Timer.builder(labels.name())
+            .description("Saga start to end").tag("type", labels.type()).tag("outcome", labels.outcome()).publishPercentileHistogram().register(registry))
+        .record(Duration.ofMillis(Math.max(0, nowMillis - saga.createdAt())));
   }
 
   void stepCall(String type, String step, String kind, String outcome, long millis) {
-    Timer.builder("sagabus.saga.step.latency").description("One participant call of a step")
-        .tag("type", type).tag("step", step).tag("kind", kind).tag("outcome", outcome)
-        .publishPercentileHistogram().register(registry).record(Duration.ofMillis(millis));
+    timers.computeIfAbsent(new Labels("sagabus.saga.step.latency", type, step, kind, outcome), labels -> Timer.builder(labels.name())
+            .description("One participant call of a step").tag("type", labels.type()).tag("step", labels.step()).tag("kind", labels.kind())
+            .tag("outcome", labels.outcome()).publishPercentileHistogram().register(registry))
+        .record(Duration.ofMillis(millis));
   }
 
   void compensated(String type, String step) {
-    Counter.builder("sagabus.saga.compensations").description("Steps compensated").tag("type", type).tag("step", step)
-        .register(registry).increment();
+    counters.computeIfAbsent(new Labels("sagabus.saga.compensations", type, step, null, null), labels -> Counter.builder(labels.name())
+        .description("Steps compensated").tag("type", labels.type()).tag("step", labels.step()).register(registry)).increment();
   }
 
   private Counter counter(String name, String type) {
-    return Counter.builder(name).tag("type", type).register(registry);
+    return counters.computeIfAbsent(new Labels(name, type, null, null, null),
+        labels -> Counter.builder(labels.name()).tag("type", labels.type()).register(registry));
   }
 }

@@ -73,7 +73,7 @@ public final class SagaVerticle extends VerticleBase {
             Duration.ofMillis(compensationRetry.longValue("maxBackoffMs", 2_000, 1, 600_000))).retryOn(failure -> true));
     List<SagaDefinition> definitions = new ArrayList<>(List.of(order));
     definitions.addAll(extraDefinitions);
-    String checkpoint = config.string("checkpoint", "every-step");
+    String checkpoint = config.string("checkpoint", "transitions");
     engine = new SagaEngine(vertx, store, participantClient.apply(vertx), definitions, node.nodeId(), node.metrics(), switch (checkpoint) {
       case "every-step" -> SagaEngine.Checkpoint.EVERY_STEP;
       case "transitions" -> SagaEngine.Checkpoint.TRANSITIONS;

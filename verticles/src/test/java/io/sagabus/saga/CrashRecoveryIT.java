@@ -52,16 +52,21 @@ class CrashRecoveryIT {
     databaseUrl = Postgres.createDatabase("crash");
     Path profile = dir.resolve("crash.json");
     // Steps, and the resilience stack around shipping, wait long enough for the slowed shipping service and hold
-    // every saga at once, so only the crash decides what happens. Shipping is slowed by 40 s so the sagas are still
-    // in flight when the survivors are up, even when a busy machine takes half a minute to start them.
+    // every saga at once, so only the crash decides what happens. Every bulkhead takes all the sagas at once: the
+    // participants answer a burst of 500 in a few group commits, and the next step's default bulkhead (64 running,
+    // 256 waiting) would refuse the rest of the burst, which fails sagas before the crash.
     Files.writeString(profile, new JsonObject()
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("leaseMs", 3_000))
-        .put("resilience", new JsonObject().put("targets", new JsonObject().put("shipping", new JsonObject()
-            .put("timeoutMs", 90_000)
+        .put("resilience", new JsonObject()
+            .put("defaults", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 2_000).put("maxQueue", 1_000)))
+            .put("targets", new JsonObject().put("shipping", new JsonObject()
+            .put("timeoutMs", 60_000)
             .put("bulkhead", new JsonObject().put("maxConcurrent", 2_000).put("maxQueue", 1_000))
-            .put("circuit", new JsonObject().put("slowCallDurationMs", 90_000)))))
+            .put("circuit", new JsonObject().put("slowCallDurationMs", 60_000)))))
         .encode());
 
+    // Shipping answers 40 s late: longer than placing the orders and starting two more JVMs on a busy machine, so
+    // the first sagas placed are still in flight when the owner dies.
     NodeProcess owner = start("owner", profile);
     await().atMost(Duration.ofSeconds(90)).until(owner::healthy);
     String token = OrderLoad.adminToken(SECRET);

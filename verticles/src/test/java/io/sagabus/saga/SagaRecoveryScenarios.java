@@ -38,12 +38,14 @@ abstract class SagaRecoveryScenarios {
   @Test
   void ownerLeavesMidFlight_survivorClaimsAndFinishesEverySaga() {
     TestCluster cluster = new TestCluster();
-    JsonObject saga = new JsonObject().put("stepTimeoutMs", 5_000).put("leaseMs", 3_000).mergeIn(storeConfig());
+    // The notification delay must outlast starting all the sagas on a busy machine, or the first ones end on the
+    // doomed node before it leaves.
+    JsonObject saga = new JsonObject().put("stepTimeoutMs", 10_000).put("leaseMs", 3_000).mergeIn(storeConfig());
     JsonObject participantsNode = new JsonObject().put("saga", saga.copy())
         .put("roles", new JsonArray(List.of("order", "inventory", "payment", "shipping", "notification", "saga")))
         .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-R", new JsonObject().put("stock", 1_000).put("price", 10))))
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-r", 1_000_000)))
-        .put("notification", new JsonObject().put("faults", new JsonObject().put("send", new JsonObject().put("replyDelayMs", 1_500))))
+        .put("notification", new JsonObject().put("faults", new JsonObject().put("send", new JsonObject().put("replyDelayMs", 4_000))))
         .mergeIn(nodeConfig(), true);
     RunningNode survivor = cluster.startNode(participantsNode);
     RunningNode doomed = cluster.startNode(new JsonObject().put("saga", saga.copy()).put("roles", new JsonArray().add("saga"))

@@ -53,7 +53,7 @@ abstract class SagaStoreContract {
   @Test
   void create_thenGet_returnsTheSameSaga() {
     SagaInstance saga = newSaga("node-a", null, null);
-    saga.steps.get(0).attempts.add(new JsonObject().put("kind", "invoke").put("attempt", 1).put("outcome", "ok"));
+    saga.steps.get(0).attempts.add(new SagaInstance.Attempt("invoke", 1, 1L, 2L, "ok", null, null));
 
     SagaInstance created = run(() -> store().create(saga));
     SagaInstance loaded = run(() -> store().get(saga.id()));
@@ -165,5 +165,23 @@ abstract class SagaStoreContract {
     assertThat(second.items()).isNotEmpty();
     assertThat(second.items()).extracting(SagaInstance::id).doesNotContainAnyElementsOf(first.items().stream().map(SagaInstance::id).toList());
     assertThat(second.items().get(0).createdAt()).isLessThanOrEqualTo(first.items().get(2).createdAt());
+  }
+
+  @Test
+  void sagaThatStopsRetryingOrIsResolved_leavesTheRetryingAndParkedLists() {
+    SagaInstance retrying = newSaga("node-a", null, null);
+    retrying.retrying = true;
+    run(() -> store().create(retrying));
+    SagaInstance parked = newSaga(null, null, null);
+    parked.status = SagaStatus.COMPENSATION_FAILED;
+    run(() -> store().create(parked));
+
+    retrying.retrying = false;
+    run(() -> store().save(retrying));
+    parked.status = SagaStatus.RESOLVED;
+    run(() -> store().save(parked));
+
+    assertThat(run(() -> store().list("retrying", 100, null)).items()).extracting(SagaInstance::id).doesNotContain(retrying.id());
+    assertThat(run(() -> store().list("parked", 100, null)).items()).extracting(SagaInstance::id).doesNotContain(parked.id());
   }
 }

@@ -1,22 +1,49 @@
 package io.sagabus.platform.participant;
 
+import io.sagabus.platform.backend.GroupCommitQueue;
+import io.sagabus.platform.backend.PipelinedTransaction;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * {@link StepLedger}'s guarantees for a participant whose state lives in PostgreSQL: the outcome of
  * {@code (sagaId, step)} is a row in the participant's own ledger table, written in the same transaction as the
- * business change, so a step happens once even across nodes and restarts. The first command for a key inserts the
- * row and holds its lock until commit; a concurrent duplicate waits on that lock and then reads the outcome.
- * A business refusal rolls back to a savepoint, keeping only the recorded refusal.
+ * business change, so a step happens once even across nodes and restarts.
+ *
+ * <p>Group commit: commands that arrive while a transaction is in flight run together in the next one (at most
+ * {@link #MAX_BATCH} commands, {@link #MAX_IN_FLIGHT} transaction at a time; a batch aborted as a deadlock victim by
+ * another node's batch runs again), and every caller is answered after
+ * the commit. A batch costs about three round trips whatever its size: {@code BEGIN} with one statement claiming
+ * every command's row; the commands' work, pipelined; their outcome rows with {@code COMMIT}. A hot row (one SKU, one
+ * customer) is then changed by many commands under one lock hold instead of one transaction waiting for the next.
+ *
+ * <p>Commands whose work all succeeds run pipelined under one savepoint, so <b>an action's statements may interleave
+ * with other commands' statements in the same transaction</b>: change rows with single statements (atomic SQL such as
+ * {@code SET n = n - $1 WHERE n >= $1}), never by reading a value and writing it back from Java. If any of them is
+ * refused or fails, that savepoint is rolled back and the commands run again one at a time, each under its own
+ * savepoint, so a refusal keeps only its recorded refusal and the others' work stands. An action may therefore run
+ * more than once; only the run that commits counts, and it must do nothing outside the transaction.
+ *
+ * <p>A concurrent duplicate in another transaction (another node) waits on the claimed row's lock and then reads the
+ * outcome.
  */
 public final class PgStepLedger {
 
@@ -32,12 +59,80 @@ public final class PgStepLedger {
     Future<JsonObject> apply(SqlConnection conn, JsonObject command, JsonObject stepResult);
   }
 
+  /** Commands per transaction. */
+  static final int MAX_BATCH = 256;
+  /**
+   * Transactions one ledger runs at a time. One: two batches of one node would change the same hot rows in different
+   * orders and deadlock; the next batch fills while one commits.
+   */
+  static final int MAX_IN_FLIGHT = 1;
+  /** Runs of a batch whose transaction PostgreSQL aborted as a deadlock victim or serialization failure. */
+  static final int MAX_BATCH_ATTEMPTS = 5;
+  private static final Set<String> RETRYABLE_STATES = Set.of("40P01", "40001");
+
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,50}");
+  private static final String COMPENSATION_SUFFIX = "#compensate";
+  private static final String ABORTED_BEFORE_RUN = "step was aborted or compensated before it ran";
+
+  private enum Kind { INVOKE, COMPENSATE, STATUS }
+
+  /** One queued command and, once its batch commits, its outcome {@code {state, result?, code?, error?}}. */
+  private static final class Command {
+    final Kind kind;
+    final String sagaId;
+    final String step;
+    final JsonObject body;
+    final Action action;
+    final Compensation compensation;
+    final Promise<JsonObject> outcome = Promise.promise();
+    /** The same key earlier in the batch: this command gets that one's outcome. */
+    Command leader;
+    /** Its row was inserted by this batch's claim: the command is to run. */
+    boolean claimed;
+    /** A compensation or status query earlier in the batch fenced this not yet run step. */
+    boolean fenced;
+    /** What the transaction decided; handed out only after the commit. */
+    JsonObject decided;
+
+    Command(Kind kind, JsonObject body, Action action, Compensation compensation) {
+      this.kind = kind;
+      this.sagaId = body.getString("sagaId");
+      this.step = body.getString("step");
+      this.body = body;
+      this.action = action;
+      this.compensation = compensation;
+    }
+
+    /** Drops what a rolled-back transaction decided, before the batch runs again. */
+    void forget() {
+      leader = null;
+      claimed = false;
+      fenced = false;
+      decided = null;
+    }
+
+    /** The ledger row this command claims: the step itself, or the step's compensation. */
+    String ledgerStep() {
+      return kind == Kind.COMPENSATE ? step + COMPENSATION_SUFFIX : step;
+    }
+
+    String ledgerKey() {
+      return key(sagaId, ledgerStep());
+    }
+  }
 
   private final Vertx vertx;
   private final Pool pool;
   private final String table;
   private final Faults faults;
+  private final String claimSql;
+  private final String knownSql;
+  private final String recordSql;
+  private final String fenceSql;
+  private final String fenceClaimedSql;
+  private final String outcomeSql;
+  private final String unclaimSql;
+  private final GroupCommitQueue<Command> batches;
 
   public PgStepLedger(Vertx vertx, Pool pool, String table, Faults faults) {
     if (!SAFE_NAME.matcher(table).matches()) {
@@ -47,6 +142,17 @@ public final class PgStepLedger {
     this.pool = pool;
     this.table = table;
     this.faults = faults;
+    // Claimed in key order, so two transactions claiming overlapping keys take the row locks in one order.
+    this.claimSql = "INSERT INTO " + table + " (saga_id, step, state) SELECT s, k, 'running' FROM unnest($1::text[], $2::text[]) AS u(s, k) "
+        + "ORDER BY s, k ON CONFLICT DO NOTHING RETURNING saga_id, step";
+    this.knownSql = "SELECT saga_id, step, state, result, code, error FROM " + table
+        + " WHERE (saga_id, step) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY saga_id, step FOR UPDATE";
+    this.recordSql = "UPDATE " + table + " SET state = $3, result = $4, code = $5, error = $6 WHERE saga_id = $1 AND step = $2";
+    this.fenceSql = "INSERT INTO " + table + " (saga_id, step, state) VALUES ($1, $2, 'aborted') ON CONFLICT DO NOTHING";
+    this.fenceClaimedSql = "UPDATE " + table + " SET state = 'aborted' WHERE saga_id = $1 AND step = $2";
+    this.outcomeSql = "SELECT saga_id, step, state, result, code, error FROM " + table + " WHERE saga_id = $1 AND step = $2 FOR UPDATE";
+    this.unclaimSql = "DELETE FROM " + table + " WHERE saga_id = $1 AND step = $2";
+    this.batches = new GroupCommitQueue<>(vertx, MAX_BATCH, MAX_IN_FLIGHT, this::writeBatch);
   }
 
   public String createTableSql() {
@@ -63,16 +169,7 @@ public final class PgStepLedger {
       message.fail(FailureCodes.INTERNAL, "injected fault in " + op);
       return;
     }
-    String sagaId = command.getString("sagaId");
-    String step = command.getString("step");
-    reply(message, op, pool.withTransaction(conn -> claim(conn, sagaId, step).compose(claimed -> {
-      if (!claimed) {
-        return outcome(conn, sagaId, step).map(known -> "aborted".equals(known.getString("state"))
-            ? new JsonObject().put("state", "failed").put("code", FailureCodes.REJECTED).put("error", "step was aborted or compensated before it ran")
-            : known);
-      }
-      return perform(conn, sagaId, step, () -> action.apply(conn, command));
-    })));
+    reply(message, op, enqueue(new Command(Kind.INVOKE, command, action, null)));
   }
 
   public void compensate(Message<JsonObject> message, String op, Compensation compensation) {
@@ -84,21 +181,7 @@ public final class PgStepLedger {
       message.fail(FailureCodes.INTERNAL, "injected fault in " + op);
       return;
     }
-    String sagaId = command.getString("sagaId");
-    String step = command.getString("step");
-    String key = step + "#compensate";
-    reply(message, op, pool.withTransaction(conn -> claim(conn, sagaId, key).compose(claimed -> {
-      if (!claimed) {
-        return outcome(conn, sagaId, key);
-      }
-      // Fence the step if it never ran; otherwise lock its row and read what it did.
-      return conn.preparedQuery("INSERT INTO " + table + " (saga_id, step, state) VALUES ($1, $2, 'aborted') ON CONFLICT DO NOTHING")
-          .execute(Tuple.of(sagaId, step))
-          .compose(ignored -> outcome(conn, sagaId, step))
-          .compose(original -> !"succeeded".equals(original.getString("state"))
-              ? perform(conn, sagaId, key, () -> Future.succeededFuture(new JsonObject().put("noop", true)))
-              : perform(conn, sagaId, key, () -> compensation.apply(conn, command, original.getJsonObject("result", new JsonObject()))));
-    })));
+    reply(message, op, enqueue(new Command(Kind.COMPENSATE, command, null, compensation)));
   }
 
   public void status(Message<JsonObject> message) {
@@ -106,11 +189,7 @@ public final class PgStepLedger {
     if (!valid(message, query)) {
       return;
     }
-    String sagaId = query.getString("sagaId");
-    String step = query.getString("step");
-    pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO " + table + " (saga_id, step, state) VALUES ($1, $2, 'aborted') ON CONFLICT DO NOTHING")
-            .execute(Tuple.of(sagaId, step))
-            .compose(ignored -> outcome(conn, sagaId, step)))
+    enqueue(new Command(Kind.STATUS, query, null, null))
         .onSuccess(outcome -> {
           JsonObject answer = new JsonObject().put("state", outcome.getString("state"));
           if (outcome.getJsonObject("result") != null) {
@@ -121,54 +200,254 @@ public final class PgStepLedger {
         .onFailure(failure -> message.fail(FailureCodes.UNAVAILABLE, String.valueOf(failure.getMessage())));
   }
 
-  private Future<Boolean> claim(SqlConnection conn, String sagaId, String step) {
-    return conn.preparedQuery("INSERT INTO " + table + " (saga_id, step, state) VALUES ($1, $2, 'running') ON CONFLICT DO NOTHING")
-        .execute(Tuple.of(sagaId, step)).map(rows -> rows.rowCount() == 1);
+  // ---- group commit ----
+
+  private Future<JsonObject> enqueue(Command command) {
+    batches.add(command);
+    return command.outcome.future();
   }
 
-  private Future<JsonObject> outcome(SqlConnection conn, String sagaId, String step) {
-    return conn.preparedQuery("SELECT state, result, code, error FROM " + table + " WHERE saga_id = $1 AND step = $2 FOR UPDATE")
-        .execute(Tuple.of(sagaId, step))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          JsonObject outcome = new JsonObject().put("state", row.getString("state"));
-          if (row.getJsonObject("result") != null) {
-            outcome.put("result", row.getJsonObject("result"));
-          }
-          if (row.getString("error") != null) {
-            outcome.put("code", row.getInteger("code")).put("error", row.getString("error"));
-          }
-          return outcome;
-        });
+  private Future<Void> writeBatch(List<Command> batch) {
+    return runBatchRetryingDeadlocks(batch, 1).andThen(done -> {
+      for (Command command : batch) {
+        if (done.failed()) {
+          command.outcome.fail(done.cause());
+        } else {
+          command.outcome.complete((command.leader != null ? command.leader : command).decided);
+        }
+      }
+    });
   }
 
-  private Future<JsonObject> perform(SqlConnection conn, String sagaId, String step, java.util.function.Supplier<Future<JsonObject>> work) {
-    return conn.query("SAVEPOINT step_work").execute()
+  /**
+   * Two transactions that change the same hot rows in different orders (two batches on different nodes charging the
+   * same two customers) can deadlock; PostgreSQL then aborts one. Nothing of it was committed, so the batch runs again.
+   */
+  private Future<Void> runBatchRetryingDeadlocks(List<Command> batch, int attempt) {
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).recover(failure -> {
+      if (attempt >= MAX_BATCH_ATTEMPTS || !(failure instanceof PgException pg) || !RETRYABLE_STATES.contains(pg.getSqlState())) {
+        return Future.failedFuture(failure);
+      }
+      batch.forEach(Command::forget);
+      return runBatchRetryingDeadlocks(batch, attempt + 1);
+    });
+  }
+
+  private Future<Void> runBatch(SqlConnection conn, List<Command> batch, List<Future<?>> pipelined) {
+    Map<String, Command> leaders = new HashMap<>();
+    List<Command> claiming = new ArrayList<>();
+    Set<String> sagasLookingBack = new HashSet<>();
+    for (Command command : batch) {
+      if (command.kind != Kind.INVOKE) {
+        sagasLookingBack.add(command.sagaId);
+      }
+      if (command.kind == Kind.STATUS) {
+        continue;
+      }
+      Command leader = leaders.putIfAbsent(command.ledgerKey(), command);
+      if (leader != null) {
+        command.leader = leader;
+      } else {
+        claiming.add(command);
+      }
+    }
+    return claim(conn, claiming, leaders)
+        .compose(unclaimed -> readKnown(conn, unclaimed))
         .compose(ignored -> {
-          try {
-            return work.get();
-          } catch (RuntimeException e) {
-            return Future.failedFuture(e);
+          // Invokes of sagas with no compensation or status query in the batch do not depend on anything else in it.
+          List<Command> wave = new ArrayList<>();
+          List<Command> oneByOne = new ArrayList<>();
+          for (Command command : batch) {
+            if (command.leader != null || (!command.claimed && command.kind != Kind.STATUS)) {
+              continue;
+            }
+            (command.kind == Kind.INVOKE && !sagasLookingBack.contains(command.sagaId) ? wave : oneByOne).add(command);
           }
-        })
-        .transform(done -> {
-          if (done.succeeded()) {
-            JsonObject result = done.result() == null ? new JsonObject() : done.result();
-            return record(conn, sagaId, step, "succeeded", result, null, null)
-                .map(new JsonObject().put("state", "succeeded").put("result", result));
-          }
-          if (done.cause() instanceof StepRejected rejected) {
-            return conn.query("ROLLBACK TO SAVEPOINT step_work").execute()
-                .compose(ignored -> record(conn, sagaId, step, "failed", null, rejected.code(), rejected.getMessage()))
-                .map(new JsonObject().put("state", "failed").put("code", rejected.code()).put("error", rejected.getMessage()));
-          }
-          return Future.failedFuture(done.cause());
+          return runWave(conn, wave, pipelined).compose(failedWave -> {
+            List<Command> rest = new ArrayList<>(failedWave);
+            rest.addAll(oneByOne);
+            Future<Void> chain = Future.succeededFuture();
+            for (Command command : rest) {
+              chain = chain.compose(v -> runOne(conn, command, leaders, pipelined));
+            }
+            return chain;
+          });
         });
   }
 
-  private Future<Void> record(SqlConnection conn, String sagaId, String step, String state, JsonObject result, Integer code, String error) {
-    return conn.preparedQuery("UPDATE " + table + " SET state = $3, result = $4, code = $5, error = $6 WHERE saga_id = $1 AND step = $2")
-        .execute(Tuple.of(sagaId, step, state, result, code, error)).mapEmpty();
+  /** Inserts a running row per command in one statement; completes with the commands whose row already existed. */
+  private Future<List<Command>> claim(SqlConnection conn, List<Command> claiming, Map<String, Command> leaders) {
+    if (claiming.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return conn.preparedQuery(claimSql).execute(keys(claiming)).map(rows -> {
+      for (Row row : rows) {
+        leaders.get(key(row.getString(0), row.getString(1))).claimed = true;
+      }
+      return claiming.stream().filter(command -> !command.claimed).toList();
+    });
+  }
+
+  /** Commands whose step already has an outcome get it again: a retry or a duplicate. */
+  private Future<Void> readKnown(SqlConnection conn, List<Command> unclaimed) {
+    if (unclaimed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<String, Command> byKey = new HashMap<>();
+    unclaimed.forEach(command -> byKey.put(command.ledgerKey(), command));
+    return conn.preparedQuery(knownSql).execute(keys(unclaimed)).map(rows -> {
+      for (Row row : rows) {
+        Command command = byKey.get(key(row.getString("saga_id"), row.getString("step")));
+        JsonObject known = outcome(row);
+        command.decided = command.kind == Kind.INVOKE && "aborted".equals(known.getString("state")) ? abortedRefusal() : known;
+      }
+      // A row that vanished between the claim and the read was given back by a failed run: the caller may retry.
+      unclaimed.stream().filter(command -> command.decided == null).forEach(command -> command.decided = transientFailure(
+          "the step's earlier run failed; retry"));
+      return null;
+    });
+  }
+
+  /**
+   * Runs the commands' work pipelined under one savepoint. When all of it succeeds their outcome rows are queued and
+   * the wave completes with no commands; otherwise the savepoint is rolled back and it completes with every command of
+   * the wave, to be run again one at a time.
+   */
+  private Future<List<Command>> runWave(SqlConnection conn, List<Command> wave, List<Future<?>> pipelined) {
+    if (wave.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Future<?> savepoint = conn.query("SAVEPOINT wave").execute();
+    List<Future<JsonObject>> results = new ArrayList<>();
+    for (Command command : wave) {
+      results.add(attempt(() -> command.action.apply(conn, command.body)));
+    }
+    return Future.join(results).transform(all -> {
+      if (savepoint.failed()) {
+        return Future.failedFuture(savepoint.cause());
+      }
+      if (all.failed()) {
+        return conn.query("ROLLBACK TO SAVEPOINT wave").execute().map(wave);
+      }
+      List<Tuple> rows = new ArrayList<>();
+      for (int i = 0; i < wave.size(); i++) {
+        Command command = wave.get(i);
+        JsonObject value = results.get(i).result() == null ? new JsonObject() : results.get(i).result();
+        command.decided = new JsonObject().put("state", "succeeded").put("result", value);
+        rows.add(Tuple.of(command.sagaId, command.ledgerStep(), "succeeded", value, null, null));
+      }
+      pipelined.add(conn.preparedQuery(recordSql).executeBatch(rows));
+      return Future.succeededFuture(List.<Command>of());
+    });
+  }
+
+  private Future<Void> runOne(SqlConnection conn, Command command, Map<String, Command> leaders, List<Future<?>> pipelined) {
+    return switch (command.kind) {
+      case INVOKE -> {
+        if (command.fenced) {
+          command.decided = abortedRefusal();
+          yield Future.succeededFuture();
+        }
+        yield perform(conn, command, () -> command.action.apply(conn, command.body), pipelined);
+      }
+      case COMPENSATE -> fenceOrRead(conn, command, leaders).compose(original -> !"succeeded".equals(original.getString("state"))
+          ? perform(conn, command, () -> Future.succeededFuture(new JsonObject().put("noop", true)), pipelined)
+          : perform(conn, command, () -> command.compensation.apply(conn, command.body, original.getJsonObject("result", new JsonObject())), pipelined));
+      case STATUS -> fenceOrRead(conn, command, leaders).map(outcome -> {
+        command.decided = outcome;
+        return null;
+      });
+    };
+  }
+
+  /**
+   * The outcome of the command's step, fencing it first when it never ran: a step claimed earlier in this batch and
+   * not yet run is marked aborted (it will be refused), any other step gets an aborted row unless it has one.
+   */
+  private Future<JsonObject> fenceOrRead(SqlConnection conn, Command command, Map<String, Command> leaders) {
+    Command pendingInvoke = leaders.get(key(command.sagaId, command.step));
+    if (pendingInvoke != null && pendingInvoke.claimed && pendingInvoke.decided == null && !pendingInvoke.fenced) {
+      pendingInvoke.fenced = true;
+      return conn.preparedQuery(fenceClaimedSql).execute(Tuple.of(command.sagaId, command.step)).map(new JsonObject().put("state", "aborted"));
+    }
+    // Issued back to back: the read waits for nothing but the fence.
+    Future<?> fenced = conn.preparedQuery(fenceSql).execute(Tuple.of(command.sagaId, command.step));
+    Future<JsonObject> read = conn.preparedQuery(outcomeSql).execute(Tuple.of(command.sagaId, command.step))
+        .map(rows -> outcome(rows.iterator().next()));
+    return fenced.compose(ignored -> read);
+  }
+
+  /**
+   * Runs one command's work under its own savepoint; a refusal rolls back only that work. The outcome row is written
+   * without waiting (pipelined with what follows); the batch waits for it before it commits.
+   */
+  private Future<Void> perform(SqlConnection conn, Command command, Supplier<Future<JsonObject>> work, List<Future<?>> pipelined) {
+    Future<?> savepoint = conn.query("SAVEPOINT step_work").execute();
+    return attempt(work).transform(result -> {
+      if (savepoint.failed()) {
+        return Future.failedFuture(savepoint.cause());
+      }
+      String step = command.ledgerStep();
+      if (result.succeeded()) {
+        JsonObject value = result.result() == null ? new JsonObject() : result.result();
+        command.decided = new JsonObject().put("state", "succeeded").put("result", value);
+        pipelined.add(record(conn, command.sagaId, step, "succeeded", value, null, null));
+        return Future.succeededFuture();
+      }
+      pipelined.add(conn.query("ROLLBACK TO SAVEPOINT step_work").execute());
+      if (result.cause() instanceof StepRejected rejected) {
+        command.decided = new JsonObject().put("state", "failed").put("code", rejected.code()).put("error", rejected.getMessage());
+        pipelined.add(record(conn, command.sagaId, step, "failed", null, rejected.code(), rejected.getMessage()));
+      } else {
+        // Not a business answer: give the row back so a retry runs the step, and tell this caller it may retry.
+        command.decided = transientFailure(String.valueOf(result.cause().getMessage()));
+        pipelined.add(conn.preparedQuery(unclaimSql).execute(Tuple.of(command.sagaId, step)));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private static Future<JsonObject> attempt(Supplier<Future<JsonObject>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<?> record(SqlConnection conn, String sagaId, String step, String state, JsonObject result, Integer code, String error) {
+    return conn.preparedQuery(recordSql).execute(Tuple.of(sagaId, step, state, result, code, error));
+  }
+
+  private static Tuple keys(List<Command> commands) {
+    List<Command> sorted = new ArrayList<>(commands);
+    sorted.sort(Comparator.comparing((Command command) -> command.sagaId).thenComparing(Command::ledgerStep));
+    return Tuple.tuple()
+        .addArrayOfString(sorted.stream().map(command -> command.sagaId).toArray(String[]::new))
+        .addArrayOfString(sorted.stream().map(Command::ledgerStep).toArray(String[]::new));
+  }
+
+  private static String key(String sagaId, String step) {
+    return sagaId + '\u0000' + step;
+  }
+
+  private static JsonObject outcome(Row row) {
+    JsonObject outcome = new JsonObject().put("state", row.getString("state"));
+    if (row.getJsonObject("result") != null) {
+      outcome.put("result", row.getJsonObject("result"));
+    }
+    if (row.getString("error") != null) {
+      outcome.put("code", row.getInteger("code")).put("error", row.getString("error"));
+    }
+    return outcome;
+  }
+
+  private static JsonObject abortedRefusal() {
+    return new JsonObject().put("state", "failed").put("code", FailureCodes.REJECTED).put("error", ABORTED_BEFORE_RUN);
+  }
+
+  private static JsonObject transientFailure(String error) {
+    return new JsonObject().put("state", "failed").put("code", FailureCodes.UNAVAILABLE).put("error", error);
   }
 
   private void reply(Message<JsonObject> message, String op, Future<JsonObject> outcome) {

@@ -5,7 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -17,6 +19,11 @@ import java.util.function.Supplier;
  * A compensation of a step that never ran succeeds as a no-op and fences the step, so a late original command is
  * refused instead of acting after its compensation. A status query fences a step never seen in the same way, which
  * is what lets the orchestrator trust an "aborted" answer for a step whose outcome it did not learn.
+ *
+ * <p>Outcomes are kept for {@link #DEFAULT_RETENTION} (24 h, like finished sagas in the embedded saga store), then
+ * forgotten, so the ledger does not grow for as long as the node runs. A duplicate, status query or compensation
+ * that arrives later is treated as one for a step never seen: keep the retention longer than any saga may stay
+ * parked before a person retries its compensation.
  *
  * <p>Not thread-safe: one instance belongs to one verticle and is used on its event loop.
  */
@@ -40,19 +47,50 @@ public final class StepLedger {
     }
   }
 
+  public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+  private static final long MAX_SWEEP_INTERVAL_MS = 60_000;
+
   private final Vertx vertx;
   private final Faults faults;
-  private final Map<String, Outcome> outcomes = new HashMap<>();
+  /** In the order outcomes were first recorded, so the oldest are at the head. */
+  private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+  private final Map<String, Long> recordedAt = new HashMap<>();
   private final Map<String, Future<Outcome>> inFlight = new HashMap<>();
+  private final long retentionMs;
 
   public StepLedger(Vertx vertx, Faults faults) {
+    this(vertx, faults, DEFAULT_RETENTION);
+  }
+
+  /** Call on the owning verticle's event loop: the sweep of old outcomes runs there and ends with the verticle. */
+  public StepLedger(Vertx vertx, Faults faults, Duration retention) {
     this.vertx = vertx;
     this.faults = faults;
+    this.retentionMs = retention.toMillis();
+    vertx.setPeriodic(Math.max(1, Math.min(MAX_SWEEP_INTERVAL_MS, retentionMs)), id -> forgetOlderThan(System.currentTimeMillis() - retentionMs));
   }
 
   /** The outcome recorded for {@code (sagaId, step)}, or null. */
   public Outcome outcome(String sagaId, String step) {
     return outcomes.get(key(sagaId, step));
+  }
+
+  private void forgetOlderThan(long cutoff) {
+    var oldest = outcomes.keySet().iterator();
+    while (oldest.hasNext()) {
+      String key = oldest.next();
+      if (recordedAt.getOrDefault(key, 0L) >= cutoff) {
+        return;
+      }
+      oldest.remove();
+      recordedAt.remove(key);
+    }
+  }
+
+  private void keep(String key, Outcome outcome) {
+    if (outcomes.put(key, outcome) == null) {
+      recordedAt.put(key, System.currentTimeMillis());
+    }
   }
 
   /** Runs a saga step once per {@code (sagaId, step)}; {@code action} may throw {@link StepRejected}. */
@@ -115,9 +153,11 @@ public final class StepLedger {
     }
     Outcome original = outcomes.get(stepKey);
     if (original == null || !Outcome.SUCCEEDED.equals(original.state())) {
-      outcomes.putIfAbsent(stepKey, new Outcome(Outcome.ABORTED, null, 0, null));
+      if (original == null) {
+        keep(stepKey, new Outcome(Outcome.ABORTED, null, 0, null));
+      }
       Outcome noop = new Outcome(Outcome.SUCCEEDED, new JsonObject().put("noop", true), 0, null);
-      outcomes.put(key, noop);
+      keep(key, noop);
       reply(message, op, noop);
       return;
     }
@@ -141,7 +181,11 @@ public final class StepLedger {
       message.fail(FailureCodes.UNAVAILABLE, "the step is still running; ask again");
       return;
     }
-    Outcome known = outcomes.computeIfAbsent(key, ignored -> new Outcome(Outcome.ABORTED, null, 0, null));
+    Outcome known = outcomes.get(key);
+    if (known == null) {
+      known = new Outcome(Outcome.ABORTED, null, 0, null);
+      keep(key, known);
+    }
     message.reply(known.toJson());
   }
 
@@ -171,7 +215,7 @@ public final class StepLedger {
     return outcome.andThen(ar -> {
       inFlight.remove(key);
       if (ar.succeeded()) {
-        outcomes.put(key, ar.result());
+        keep(key, ar.result());
       }
     });
   }

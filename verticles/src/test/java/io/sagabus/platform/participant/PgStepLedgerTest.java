@@ -1,0 +1,168 @@
+package io.sagabus.platform.participant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sagabus.platform.eventbus.FailureCodes;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The group-commit ledger against a real PostgreSQL: commands sent in one go are run in one transaction, and within
+ * it each keeps the guarantees of a command run alone.
+ */
+class PgStepLedgerTest {
+
+  private final String prefix = "ledger" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
+  private final String counter = prefix + "counter";
+  private Vertx vertx;
+  private Pool pool;
+  private LedgerVerticle participant;
+
+  /** A participant adding to one hot counter row: {@code add} refuses a negative amount after doing its work. */
+  private final class LedgerVerticle extends VerticleBase {
+    private PgStepLedger ledger;
+
+    @Override
+    public Future<?> start() {
+      ledger = new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null));
+      vertx.eventBus().<JsonObject>consumer("t.add", message -> ledger.invoke(message, "add", (conn, command) ->
+          conn.preparedQuery("UPDATE " + counter + " SET n = n + $1 WHERE id = 'hot' RETURNING n, txid_current()")
+              .execute(Tuple.of(command.getLong("amount")))
+              .compose(rows -> command.getLong("amount") < 0
+                  ? Future.failedFuture(StepRejected.rejected("negative amount"))
+                  : Future.succeededFuture(new JsonObject().put("tx", rows.iterator().next().getLong(1)).put("added", command.getLong("amount"))))));
+      vertx.eventBus().<JsonObject>consumer("t.undo", message -> ledger.compensate(message, "undo", (conn, command, added) ->
+          conn.preparedQuery("UPDATE " + counter + " SET n = n - $1 WHERE id = 'hot'").execute(Tuple.of(added.getLong("added")))
+              .map(new JsonObject().put("undone", added.getLong("added")))));
+      return Future.succeededFuture();
+    }
+
+    /** Sends every command from the ledger's own event loop in one go, so they queue before its next flush. */
+    Future<List<Future<JsonObject>>> sendTogether(List<JsonObject[]> commands) {
+      Promise<List<Future<JsonObject>>> sent = Promise.promise();
+      context.runOnContext(ignored -> {
+        List<Future<JsonObject>> replies = new ArrayList<>();
+        commands.forEach(command -> replies.add(vertx.eventBus().<JsonObject>request(command[0].getString("address"), command[1])
+            .map(Message::body)));
+        sent.complete(replies);
+      });
+      return sent.future();
+    }
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test")).using(vertx).build();
+    await(pool.query("CREATE TABLE " + counter + " (id text PRIMARY KEY, n bigint NOT NULL)").execute()
+        .compose(ignored -> pool.query("INSERT INTO " + counter + " VALUES ('hot', 0)").execute()));
+    participant = new LedgerVerticle();
+    await(vertx.deployVerticle(participant).compose(ignored -> pool.query(new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null))
+        .createTableSql()).execute()));
+  }
+
+  @AfterEach
+  void stop() {
+    await(pool.query("DROP TABLE IF EXISTS " + counter + ", " + prefix + "steps").execute());
+    await(vertx.close());
+  }
+
+  @Test
+  void commandsSentTogether_commitInOneTransaction_andARefusalUndoesOnlyItsOwnWork() {
+    String saga = UUID.randomUUID().toString();
+    List<Future<JsonObject>> replies = sendTogether(
+        add(saga, "s1", 1), add(saga, "s2", 2), add(saga, "refused", -1000), add(saga, "s3", 4), add(saga, "s4", 8));
+
+    List<Object> transactions = new ArrayList<>();
+    for (int i : new int[] {0, 1, 3, 4}) {
+      transactions.add(await(replies.get(i)).getLong("tx"));
+    }
+    assertThat(transactions).as("the successful commands' transaction ids").containsOnly(transactions.get(0));
+    assertThat(failureCode(replies.get(2))).isEqualTo(FailureCodes.REJECTED);
+    assertThat(counterValue()).isEqualTo(15);
+    assertThat(failureCode(sendTogether(add(saga, "refused", -1000)).get(0)))
+        .as("the refusal was recorded and is answered again without running").isEqualTo(FailureCodes.REJECTED);
+    assertThat(counterValue()).isEqualTo(15);
+  }
+
+  @Test
+  void duplicateCommandInTheSameBatch_runsOnceAndBothGetTheOutcome() {
+    String saga = UUID.randomUUID().toString();
+    List<Future<JsonObject>> replies = sendTogether(add(saga, "s1", 5), add(saga, "s1", 5));
+
+    assertThat(await(replies.get(0))).isEqualTo(await(replies.get(1)));
+    assertThat(counterValue()).isEqualTo(5);
+  }
+
+  @Test
+  void compensationQueuedBeforeItsStep_fencesTheStep_soTheLateStepIsRefused() {
+    String saga = UUID.randomUUID().toString();
+    List<Future<JsonObject>> replies = sendTogether(undo(saga, "s1"), add(saga, "s1", 7));
+
+    assertThat(await(replies.get(0)).getBoolean("noop")).isTrue();
+    assertThat(failureCode(replies.get(1))).isEqualTo(FailureCodes.REJECTED);
+    assertThat(counterValue()).isZero();
+  }
+
+  @Test
+  void stepThenItsCompensationInLaterBatches_undoTheWorkExactlyOnce() {
+    String saga = UUID.randomUUID().toString();
+    await(sendTogether(add(saga, "s1", 9)).get(0));
+    List<Future<JsonObject>> undos = sendTogether(undo(saga, "s1"), undo(saga, "s1"));
+
+    assertThat(await(undos.get(0)).getLong("undone")).isEqualTo(9);
+    assertThat(await(undos.get(1)).getLong("undone")).isEqualTo(9);
+    assertThat(counterValue()).isZero();
+  }
+
+  private static JsonObject[] add(String saga, String step, long amount) {
+    return new JsonObject[] {new JsonObject().put("address", "t.add"), new JsonObject().put("sagaId", saga).put("step", step).put("amount", amount)};
+  }
+
+  private static JsonObject[] undo(String saga, String step) {
+    return new JsonObject[] {new JsonObject().put("address", "t.undo"), new JsonObject().put("sagaId", saga).put("step", step)};
+  }
+
+  private List<Future<JsonObject>> sendTogether(JsonObject[]... commands) {
+    return await(participant.sendTogether(List.of(commands)));
+  }
+
+  private long counterValue() {
+    return await(pool.query("SELECT n FROM " + counter + " WHERE id = 'hot'").execute()).iterator().next().getLong(0);
+  }
+
+  private static int failureCode(Future<JsonObject> reply) {
+    try {
+      reply.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return ((ReplyException) e.getCause()).failureCode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
