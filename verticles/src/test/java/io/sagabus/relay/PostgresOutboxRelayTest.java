@@ -15,6 +15,7 @@ import io.sagabus.testing.KafkaBroker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -89,6 +90,22 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
     await().atMost(WAIT).until(() -> signals.contains(Outbox.partitionOf(first, 4)));
     assertThat(signals).containsExactly(Outbox.partitionOf(second, 4), Outbox.partitionOf(first, 4));
     listening.cancel().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void listenerConnectionLost_relayReconnects_andPublishesWhatWasAppendedMeanwhile() throws Exception {
+    deployRelay(outboxView(), POLL_EVERY_30_S);
+    awaitAllReceived(write(1, 1), WAIT);
+
+    // The listener reconnects after a second; the append lands in that gap, so its notification reaches nobody.
+    int terminated = pool.preparedQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            + "WHERE starts_with(query, 'LISTEN') AND position($1 IN query) > 0")
+        .execute(Tuple.of(table + "_p0"))
+        .await(30, TimeUnit.SECONDS).iterator().next().getInteger(0);
+    List<DomainEvent> appendedWhileAway = write(1, 1, 1);
+
+    assertThat(terminated).as("the relay's listening session").isEqualTo(1);
+    awaitAllReceived(appendedWhileAway, Duration.ofSeconds(10));
   }
 
   private static DomainEvent event(String key) {
