@@ -39,7 +39,7 @@ import org.HdrHistogram.Histogram;
  * Phases, after a warm-up of each: a closed loop per mode ({@code concurrency} users), then an open loop at
  * {@code rate} orders/s (default {@code auto}: half the slower mode's maximum) in alternating one-second slices, so
  * background load on a shared machine hits both modes alike. Choreographed steps' events go through the outbox relay,
- * which polls an idle outbox every {@code relay.pollMs} (default 50).
+ * which an append wakes; {@code relayPollMs} sets its safety-net poll ({@code relay.pollMs}, default 1,000).
  */
 public final class OrderModeLoad {
 

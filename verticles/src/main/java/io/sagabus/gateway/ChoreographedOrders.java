@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,7 +37,7 @@ final class ChoreographedOrders {
    * order-placed event gets the same id and the order service creates the order once. A replay with another body is
    * refused once the order exists.
    */
-  void place(RoutingContext ctx, JsonObject input, long waitMs, String idempotencyKey) {
+  void place(RoutingContext ctx, JsonObject input, long waitMs, String idempotencyKey, Optional<String> traceparent) {
     String flowId;
     String orderId;
     if (idempotencyKey == null) {
@@ -49,6 +50,7 @@ final class ChoreographedOrders {
       orderId = "ord-" + derived;
     }
     JsonObject placement = input.copy().put("sagaId", flowId).put("orderId", orderId);
+    traceparent.ifPresent(trace -> placement.put(TraceparentHeader.NAME, trace));
     sameOrNew(orderId, input, idempotencyKey != null)
         .compose(ignored -> request(OrderAddresses.PLACE, placement))
         .compose(placed -> waitMs > 0 ? awaitEnd(orderId, System.currentTimeMillis() + waitMs, placed) : Future.succeededFuture(placed))

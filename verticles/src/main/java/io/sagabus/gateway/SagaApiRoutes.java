@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -105,12 +106,15 @@ public final class SagaApiRoutes {
       invalid(ctx, "mode", "must be " + FlowMode.choices());
       return;
     }
+    // The caller's trace goes with the flow, so its domain events join it; it is not part of the request's identity.
+    Optional<String> traceparent = TraceparentHeader.parse(ctx.request().getHeader(TraceparentHeader.NAME));
     if (mode == FlowMode.CHOREOGRAPHY) {
-      choreographed.place(ctx, input, waitMs, key);
+      choreographed.place(ctx, input, waitMs, key, traceparent);
       return;
     }
-    JsonObject start = new JsonObject().put("type", "order").put("input", input.copy().put("orderId", "ord-" + UUID.randomUUID()))
-        .put("waitMs", waitMs);
+    JsonObject sagaInput = input.copy().put("orderId", "ord-" + UUID.randomUUID());
+    traceparent.ifPresent(trace -> sagaInput.put(TraceparentHeader.NAME, trace));
+    JsonObject start = new JsonObject().put("type", "order").put("input", sagaInput).put("waitMs", waitMs);
     if (key != null) {
       start.put("idempotencyKey", key).put("requestHash", sha256(input.encode()));
     }

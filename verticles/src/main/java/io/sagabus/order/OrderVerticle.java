@@ -58,6 +58,7 @@ public final class OrderVerticle extends VerticleBase {
       return;
     }
     placement.remove("sagaId");
+    String traceparent = (String) placement.remove("traceparent");
     try {
       // The check the create step makes, so a bad placement is refused here rather than stopping the flow later.
       Orders.newOrder(placement);
@@ -66,7 +67,7 @@ public final class OrderVerticle extends VerticleBase {
       return;
     }
     String orderId = placement.getString("orderId");
-    node.backends().events().publish(List.of(FlowEvents.event(flowId, EventTopics.ORDER_PLACED, orderId, null, placement)))
+    node.backends().events().publish(List.of(FlowEvents.event(flowId, EventTopics.ORDER_PLACED, orderId, traceparent, placement)))
         .onSuccess(published -> message.reply(new JsonObject().put("sagaId", flowId).put("orderId", orderId)
             .put("mode", FlowEvents.CHOREOGRAPHY).put("status", "PENDING")))
         .onFailure(failure -> message.fail(FailureCodes.UNAVAILABLE, "the order could not be placed: " + failure.getMessage()));

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * only grows the backlog, and the retry republishes from the same first entry: nothing is lost and a key's events
  * stay in order, with duplicates possible (consumers dedupe by eventId).
  *
+ * <p>An append wakes the partition's loop ({@link Outbox#onAppended}); a wake during a round makes another round
+ * follow at once, so under load each round takes what accumulated meanwhile. Relays on every node may be woken, but
+ * only the lease holder reads. {@code relay.pollMs} is only the safety net for a lost wake.
+ *
  * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>event_outbox} table of every participant
  * service configured on PostgreSQL. Metrics: {@code sagabus_outbox_backlog}, {@code sagabus_outbox_published_total},
  * {@code sagabus_outbox_partitions_held}, each tagged by outbox.
@@ -42,6 +47,7 @@ public final class RelayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
   private static final List<String> PARTICIPANTS = List.of("order", "inventory", "payment", "shipping");
+  private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
 
   private final Supplier<List<Outbox>> outboxSource;
@@ -51,6 +57,7 @@ public final class RelayVerticle extends VerticleBase {
   private final String nodeId;
   private final List<PartitionLoop> loops = new ArrayList<>();
   private final List<Sampled> sampled = new ArrayList<>();
+  private final List<Outbox.Subscription> wakeUps = new ArrayList<>();
   private long sampleTimer = -1;
 
   public RelayVerticle(NodeContext node) {
@@ -87,13 +94,19 @@ public final class RelayVerticle extends VerticleBase {
     List<Future<Void>> created = outboxes.stream()
         .filter(PgOutbox.class::isInstance).map(outbox -> ((PgOutbox) outbox).start()).toList();
     return Future.all(created).compose(ignored -> {
+      List<Future<Outbox.Subscription>> listening = new ArrayList<>();
       for (Outbox outbox : outboxes) {
         Sampled sample = new Sampled(outbox);
         sampled.add(sample);
+        List<PartitionLoop> ofOutbox = new ArrayList<>();
         for (int partition = 0; partition < outbox.partitions(); partition++) {
-          loops.add(new PartitionLoop(outbox, outbox.lease(partition), sample));
+          ofOutbox.add(new PartitionLoop(outbox, outbox.lease(partition), sample));
         }
+        loops.addAll(ofOutbox);
+        listening.add(outbox.onAppended(partition -> ofOutbox.get(partition).wake()).onSuccess(wakeUps::add));
       }
+      return Future.all(listening);
+    }).compose(ignored -> {
       loops.forEach(PartitionLoop::acquire);
       sampleBacklogs();
       sampleTimer = vertx.setPeriodic(settings.backlogSampleMs(), id -> sampleBacklogs());
@@ -104,7 +117,10 @@ public final class RelayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sampleTimer);
-    return Future.join(loops.stream().map(PartitionLoop::stop).toList());
+    List<Future<Void>> stopped = new ArrayList<>();
+    wakeUps.forEach(wakeUp -> stopped.add(wakeUp.cancel()));
+    loops.forEach(loop -> stopped.add(loop.stop()));
+    return Future.join(stopped);
   }
 
   private void sampleBacklogs() {
@@ -158,8 +174,13 @@ public final class RelayVerticle extends VerticleBase {
     final Outbox outbox;
     final Outbox.Lease lease;
     final Sampled meters;
+    final AtomicBoolean wakeQueued = new AtomicBoolean();
     boolean holding;
     boolean stopped;
+    /** Waiting for the next poll, the only time a wake starts a round at once. */
+    boolean idle;
+    boolean inRound;
+    boolean wokenInRound;
     int failures;
     long timer = -1;
 
@@ -167,6 +188,25 @@ public final class RelayVerticle extends VerticleBase {
       this.outbox = outbox;
       this.lease = lease;
       this.meters = meters;
+    }
+
+    /** From any thread: events were appended; many wakes before the loop sees them count as one. */
+    void wake() {
+      if (wakeQueued.compareAndSet(false, true)) {
+        context.runOnContext(ignored -> {
+          wakeQueued.set(false);
+          woken();
+        });
+      }
+    }
+
+    private void woken() {
+      if (inRound) {
+        wokenInRound = true;
+      } else if (idle) {
+        vertx.cancelTimer(timer);
+        drain();
+      }
     }
 
     void acquire() {
@@ -184,26 +224,31 @@ public final class RelayVerticle extends VerticleBase {
     }
 
     void drain() {
+      idle = false;
       if (stopped) {
         return;
       }
+      inRound = true;
+      wokenInRound = false;
       lease.next(settings.batchSize())
           .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : events.publishEncoded(entries.stream().map(OutboxEntry::event).toList())
               .compose(ignored -> lease.sent(entries))
               .map(entries.size()))
           .onComplete(round -> {
+            inRound = false;
             if (round.succeeded()) {
               failures = 0;
               meters.published.increment(round.result());
-              if (round.result() == settings.batchSize()) {
+              if (round.result() == settings.batchSize() || wokenInRound) {
                 // A fresh turn: with the memory outbox and embedded log a round completes synchronously.
                 context.runOnContext(ignored -> drain());
               } else {
+                idle = true;
                 later(settings.pollMs(), this::drain);
               }
             } else {
               failures++;
-              long backoff = Math.min(MAX_BACKOFF_MS, settings.pollMs() << Math.min(failures, 16));
+              long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(failures - 1, 16));
               LOG.warn("relay of {} partition {} failed (attempt {}), retrying in {} ms: {}", outbox.name(), lease.partition(), failures,
                   backoff, round.cause().toString());
               // The lease may be gone with the database connection: acquire checks it before draining again.

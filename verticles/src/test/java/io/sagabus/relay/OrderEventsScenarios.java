@@ -13,6 +13,9 @@ import io.sagabus.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -132,10 +135,48 @@ abstract class OrderEventsScenarios {
     assertThat(types(sagaId)).containsExactlyInAnyOrder(EventTopics.ORDER_CREATED, EventTopics.ORDER_CANCELLED);
   }
 
+  @Test
+  void callersTraceparent_isTheTraceOfEveryEventOfItsSagaAndOfItsChoreographedFlow() throws Exception {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String callerTrace = "00-" + traceId + "-00f067aa0ba902b7-01";
+    JsonObject saga = place("orchestration", OrderLoad.order("c-rich", "SKU-EV", 1), callerTrace);
+    JsonObject flow = place("choreography", OrderLoad.order("c-rich", "SKU-EV", 1), callerTrace);
+    assertThat(saga.getString("status")).isEqualTo("COMPLETED");
+    assertThat(flow.getString("status")).isEqualTo("COMPLETED");
+
+    for (String sagaId : List.of(saga.getString("sagaId"), flow.getString("sagaId"))) {
+      await().atMost(WAIT).untilAsserted(() -> assertThat(types(sagaId)).contains(EventTopics.ORDER_CREATED, EventTopics.ORDER_COMPLETED));
+      assertThat(eventsOf(sagaId)).allSatisfy(event -> assertThat(event.traceparent()).matches(TRACEPARENT).contains("-" + traceId + "-"));
+    }
+  }
+
+  @Test
+  void malformedTraceparent_isIgnored_andTheSagasTraceDerivesFromItsId() throws Exception {
+    String malformed = "00-00000000000000000000000000000000-00f067aa0ba902b7-01";
+    JsonObject saga = place("orchestration", OrderLoad.order("c-rich", "SKU-EV", 1), malformed);
+    JsonObject other = place("orchestration", OrderLoad.order("c-rich", "SKU-EV", 1), "not-a-trace");
+    assertThat(saga.getString("status")).isEqualTo("COMPLETED");
+
+    await().atMost(WAIT).untilAsserted(() -> assertThat(types(saga.getString("sagaId"))).contains(EventTopics.ORDER_COMPLETED));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(types(other.getString("sagaId"))).contains(EventTopics.ORDER_COMPLETED));
+    String trace = only(saga.getString("sagaId"), EventTopics.ORDER_COMPLETED).traceparent().substring(3, 35);
+    String otherTrace = only(other.getString("sagaId"), EventTopics.ORDER_COMPLETED).traceparent().substring(3, 35);
+    assertThat(trace).matches("[0-9a-f]{32}").isNotEqualTo("0".repeat(32)).isNotEqualTo(otherTrace);
+  }
+
   private JsonObject place(JsonObject order) {
     Http.Response response = Http.call("POST", url + "/api/orders?wait=10000", null, order.encode());
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     return response.json();
+  }
+
+  private JsonObject place(String mode, JsonObject order, String traceparent) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/orders?wait=10000&mode=" + mode)).timeout(Duration.ofSeconds(15))
+        .header("Content-Type", "application/json").header("traceparent", traceparent)
+        .POST(HttpRequest.BodyPublishers.ofString(order.encode())).build();
+    HttpResponse<String> response = Http.send(request);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body());
   }
 
   /** Waits until /health reports an empty outbox, then a moment for the consumer to catch up with the log. */

@@ -32,6 +32,8 @@ abstract class OutboxRelayContract {
 
   protected static final Duration WAIT = Duration.ofSeconds(90);
   protected static final RelaySettings FAST = new RelaySettings(500, 20, 200, 100);
+  /** A safety-net poll far longer than the test waits, so only a wake-up can publish in time. */
+  protected static final RelaySettings POLL_EVERY_30_S = new RelaySettings(500, 30_000, 200, 100);
 
   protected Vertx vertx;
   protected EventLog log;
@@ -116,8 +118,23 @@ abstract class OutboxRelayContract {
     assertThat(first.lease(0).tryAcquire().await(10, TimeUnit.SECONDS)).isFalse();
   }
 
+  @Test
+  void eventAppendedToAnIdleOutbox_isPublishedOnItsWakeUp_withoutWaitingForThePoll() throws Exception {
+    deployRelay(outboxView(), POLL_EVERY_30_S);
+    // The relay's first round may take the first event; afterwards its partition waits for the 30 s poll.
+    awaitAllReceived(write(1, 1), WAIT);
+
+    List<DomainEvent> appendedWhileIdle = write(1, 1, 1);
+
+    awaitAllReceived(appendedWhileIdle, Duration.ofSeconds(10));
+  }
+
   protected void deployRelay(Outbox outbox) throws Exception {
-    vertx.deployVerticle(new RelayVerticle(() -> List.of(outbox), log, FAST, new SimpleMeterRegistry(), "test"))
+    deployRelay(outbox, FAST);
+  }
+
+  protected void deployRelay(Outbox outbox, RelaySettings settings) throws Exception {
+    vertx.deployVerticle(new RelayVerticle(() -> List.of(outbox), log, settings, new SimpleMeterRegistry(), "test"))
         .await(30, TimeUnit.SECONDS);
   }
 
@@ -140,8 +157,12 @@ abstract class OutboxRelayContract {
   }
 
   protected void awaitAllReceived(List<DomainEvent> written) {
+    awaitAllReceived(written, WAIT);
+  }
+
+  protected void awaitAllReceived(List<DomainEvent> written, Duration atMost) {
     Set<String> expected = written.stream().map(DomainEvent::eventId).collect(Collectors.toSet());
-    await().atMost(WAIT).until(() -> {
+    await().atMost(atMost).until(() -> {
       synchronized (received) {
         return received.stream().map(DomainEvent::eventId).collect(Collectors.toSet()).containsAll(expected);
       }

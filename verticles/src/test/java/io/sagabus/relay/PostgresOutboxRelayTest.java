@@ -1,22 +1,32 @@
 package io.sagabus.relay;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventLog;
 import io.sagabus.platform.events.EventLogSettings;
+import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.events.KafkaEventLog;
 import io.sagabus.platform.outbox.Outbox;
 import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.testing.KafkaBroker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 /** The relay over a PostgreSQL outbox table of this run and a real Kafka broker (checked with real consumers). */
 class PostgresOutboxRelayTest extends OutboxRelayContract {
@@ -58,6 +68,48 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
     } finally {
       cleanup.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void appendSignalsItsPartitionOnCommitOnly_oncePerTransaction() throws Exception {
+    PgOutbox outbox = outboxView();
+    List<Integer> signals = Collections.synchronizedList(new ArrayList<>());
+    Outbox.Subscription listening = outbox.onAppended(signals::add).await(30, TimeUnit.SECONDS);
+    String first = run + "-order-0";
+    String second = IntStream.range(1, 100).mapToObj(i -> run + "-order-" + i)
+        .filter(key -> Outbox.partitionOf(key, 4) != Outbox.partitionOf(first, 4)).findFirst().orElseThrow();
+
+    Future<Void> rolledBack = pool.withTransaction(conn -> outbox.append(conn, List.of(event(first)))
+        .compose(ignored -> Future.<Void>failedFuture("step refused")));
+    assertThatThrownBy(() -> rolledBack.await(30, TimeUnit.SECONDS)).hasMessageContaining("step refused");
+    pool.withTransaction(conn -> outbox.append(conn, List.of(event(second)))
+        .compose(ignored -> outbox.append(conn, List.of(event(second), event(second))))).await(30, TimeUnit.SECONDS);
+    pool.withTransaction(conn -> outbox.append(conn, List.of(event(first)))).await(30, TimeUnit.SECONDS);
+
+    // Notifications arrive in commit order, so once the last commit's is here any earlier one would be too.
+    await().atMost(WAIT).until(() -> signals.contains(Outbox.partitionOf(first, 4)));
+    assertThat(signals).containsExactly(Outbox.partitionOf(second, 4), Outbox.partitionOf(first, 4));
+    listening.cancel().await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void listenerConnectionLost_relayReconnects_andPublishesWhatWasAppendedMeanwhile() throws Exception {
+    deployRelay(outboxView(), POLL_EVERY_30_S);
+    awaitAllReceived(write(1, 1), WAIT);
+
+    // The listener reconnects after a second; the append lands in that gap, so its notification reaches nobody.
+    int terminated = pool.preparedQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            + "WHERE starts_with(query, 'LISTEN') AND position($1 IN query) > 0")
+        .execute(Tuple.of(table + "_p0"))
+        .await(30, TimeUnit.SECONDS).iterator().next().getInteger(0);
+    List<DomainEvent> appendedWhileAway = write(1, 1, 1);
+
+    assertThat(terminated).as("the relay's listening session").isEqualTo(1);
+    awaitAllReceived(appendedWhileAway, Duration.ofSeconds(10));
+  }
+
+  private static DomainEvent event(String key) {
+    return DomainEvent.of(EventTopics.ORDER_CREATED, key, "saga-" + key, null, new JsonObject());
   }
 
   @Override

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,8 @@ public final class KafkaEventLog implements EventLog {
   private final KafkaAdminClient admin;
   private final KafkaProducer<String, String> producer;
   private final WorkerExecutor sender;
-  private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+  /** Topics that exist or are being created, so concurrent callers of one instance ask the broker once. */
+  private final Map<String, Future<Void>> knownTopics = new ConcurrentHashMap<>();
   private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
   public KafkaEventLog(Vertx vertx, String bootstrap, EventLogSettings settings) {
@@ -137,22 +139,40 @@ public final class KafkaEventLog implements EventLog {
     return Future.join(closing).mapEmpty();
   }
 
-  /** Creates the topics that do not exist yet; a topic another node created meanwhile counts as created. */
-  private Future<Void> ensureTopics(Set<String> topics) {
-    List<String> unknown = topics.stream().filter(topic -> !knownTopics.contains(topic)).toList();
-    if (unknown.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return admin.listTopics().compose(existing -> {
-      List<NewTopic> missing = unknown.stream().filter(topic -> !existing.contains(topic))
-          .map(topic -> new NewTopic(topic, settings.partitions(), settings.replicationFactor())).toList();
-      if (missing.isEmpty()) {
-        return Future.<Void>succeededFuture();
+  /**
+   * Creates the topics that do not exist yet. "Already exists" is success: another node, or another caller on this
+   * one, may create the same topic at the same moment. A failed creation is forgotten, so the next caller tries again.
+   */
+  Future<Void> ensureTopics(Set<String> topics) {
+    List<Future<Void>> ensured = new ArrayList<>(topics.size());
+    for (String topic : topics) {
+      Future<Void> known = knownTopics.get(topic);
+      if (known == null) {
+        Promise<Void> creating = Promise.promise();
+        known = knownTopics.putIfAbsent(topic, creating.future());
+        if (known == null) {
+          known = creating.future();
+          createTopic(topic).onComplete(creating).onFailure(failure -> knownTopics.remove(topic, creating.future()));
+        }
       }
-      return admin.createTopics(missing).recover(failure -> admin.listTopics().compose(now -> now.containsAll(unknown)
-          ? Future.<Void>succeededFuture()
-          : Future.<Void>failedFuture(failure)));
-    }).onSuccess(ignored -> knownTopics.addAll(unknown));
+      ensured.add(known);
+    }
+    return Future.all(ensured).mapEmpty();
+  }
+
+  private Future<Void> createTopic(String topic) {
+    return admin.listTopics().compose(existing -> existing.contains(topic) ? Future.<Void>succeededFuture()
+        : admin.createTopics(List.of(new NewTopic(topic, settings.partitions(), settings.replicationFactor())))
+            .recover(failure -> alreadyExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure)));
+  }
+
+  private static boolean alreadyExists(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof TopicExistsException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final class KafkaSubscription implements Subscription {

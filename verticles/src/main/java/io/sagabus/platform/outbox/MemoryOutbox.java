@@ -2,23 +2,31 @@ package io.sagabus.platform.outbox;
 
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EncodedEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 
 /**
  * The outbox of services that keep their state in memory: node-local, appended in the same event-loop turn as the
  * change, so a change and its events are lost or kept together. Leases are node-local. Pending events stay until a
- * relay on this node publishes them (the relay role runs on every node by default). Thread-safe.
+ * relay on this node publishes them (the relay role runs on every node by default). An append signals the node's
+ * relays once the appending turn is over, so the events are never published inside the participant's turn.
+ * Thread-safe.
  */
 public final class MemoryOutbox implements Outbox {
 
   private final int partitions;
   private final List<ArrayDeque<Pending>> pending = new ArrayList<>();
   private final MemoryLease[] holders;
+  private final List<IntConsumer> listeners = new CopyOnWriteArrayList<>();
   private long nextId = 1;
 
   public MemoryOutbox(int partitions) {
@@ -30,11 +38,35 @@ public final class MemoryOutbox implements Outbox {
   }
 
   /** Appends the events; call it in the same event-loop turn as the state change they describe. */
-  public synchronized void append(List<DomainEvent> events) {
-    for (DomainEvent event : events) {
-      pending.get(Outbox.partitionOf(event.key(), partitions))
-          .add(new Pending(new OutboxEntry(nextId++, EncodedEvent.of(event)), event.occurredAt().toEpochMilli()));
+  public void append(List<DomainEvent> events) {
+    BitSet touched = new BitSet(partitions);
+    synchronized (this) {
+      for (DomainEvent event : events) {
+        int partition = Outbox.partitionOf(event.key(), partitions);
+        pending.get(partition).add(new Pending(new OutboxEntry(nextId++, EncodedEvent.of(event)), event.occurredAt().toEpochMilli()));
+        touched.set(partition);
+      }
     }
+    if (touched.isEmpty() || listeners.isEmpty()) {
+      return;
+    }
+    Runnable signal = () -> touched.stream().forEach(partition -> listeners.forEach(listener -> listener.accept(partition)));
+    Context appending = Vertx.currentContext();
+    if (appending != null) {
+      appending.runOnContext(ignored -> signal.run());
+    } else {
+      signal.run();
+    }
+  }
+
+  /** Signals in the appender's context, after its turn; the listener hands the work to its own context. */
+  @Override
+  public Future<Subscription> onAppended(IntConsumer appended) {
+    listeners.add(appended);
+    return Future.succeededFuture(() -> {
+      listeners.remove(appended);
+      return Future.succeededFuture();
+    });
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.sagabus.platform.outbox;
 
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * Domain events written in the same transaction (or event-loop turn) as the state change they describe, waiting for
@@ -23,6 +24,19 @@ public interface Outbox {
   Lease lease(int partition);
 
   Future<Backlog> backlog();
+
+  /**
+   * Calls {@code appended} with a partition's number soon after events were appended to it: after the appending
+   * event-loop turn (memory) or once the appending transaction committed (PostgreSQL, from any node). A signal may
+   * be spurious or repeated, and may be lost (a listener reconnecting is told about every partition once it is back),
+   * so a relay still polls as a safety net. Completes once signals flow; its value stops them.
+   */
+  Future<Subscription> onAppended(IntConsumer appended);
+
+  /** Stops the signals of one {@link #onAppended} call. */
+  interface Subscription {
+    Future<Void> cancel();
+  }
 
   /** The right to publish one partition. Not thread-safe: one relay loop uses it. */
   interface Lease {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -15,7 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outbox in a PostgreSQL table ({@code <prefix>event_outbox}): a participant inserts its events with the connection of
@@ -27,10 +33,17 @@ import java.util.regex.Pattern;
  * and a relay whose node dies loses its session and so its locks. The holders read and delete their partitions' rows
  * on that session (pipelined), so a relay costs one connection per outbox whatever the partition count.
  * Rows are deleted by id, never by range: a transaction that took a lower id may commit after a higher one was read.
+ *
+ * <p>An append also runs {@code pg_notify('<table>_p<partition>', '')} for each partition it wrote, in the same
+ * transaction: PostgreSQL delivers it only on commit (a rolled-back step, savepoint included, wakes nobody) and folds
+ * identical notifications of one transaction into one. {@link #onAppended} LISTENs to those channels with a
+ * {@link PgSubscriber} of its own, which reconnects by itself.
  */
 public final class PgOutbox implements Outbox {
 
+  private static final Logger LOG = LoggerFactory.getLogger(PgOutbox.class);
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,50}");
+  private static final long RELISTEN_MS = 1_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -42,6 +55,9 @@ public final class PgOutbox implements Outbox {
   private Future<Void> created;
   private PgConnection session;
   private Future<PgConnection> connecting;
+  private final List<IntConsumer> listeners = new CopyOnWriteArrayList<>();
+  private PgSubscriber subscriber;
+  private Future<Void> listening;
 
   public PgOutbox(Vertx vertx, Pool pool, PgConnectOptions connectOptions, String table, int partitions) {
     if (!SAFE_NAME.matcher(table).matches()) {
@@ -73,11 +89,82 @@ public final class PgOutbox implements Outbox {
       return Future.succeededFuture();
     }
     List<Tuple> rows = new ArrayList<>(events.size());
+    TreeSet<String> channels = new TreeSet<>();
     for (DomainEvent event : events) {
-      rows.add(Tuple.of(Outbox.partitionOf(event.key(), partitions), event.type(), event.key(), event.toJson().encode()));
+      int partition = Outbox.partitionOf(event.key(), partitions);
+      rows.add(Tuple.of(partition, event.type(), event.key(), event.toJson().encode()));
+      channels.add(channel(partition));
     }
-    return conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
-        .executeBatch(rows).mapEmpty();
+    // Pipelined on the transaction's connection: one round trip for both.
+    Future<?> inserted = conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows);
+    Future<?> notified = conn.preparedQuery("SELECT pg_notify(channel, '') FROM unnest($1::text[]) AS channel")
+        .execute(Tuple.of(channels.toArray(String[]::new)));
+    return Future.all(inserted, notified).mapEmpty();
+  }
+
+  private String channel(int partition) {
+    return table + "_p" + partition;
+  }
+
+  /**
+   * Completes once this instance LISTENs, or after a first attempt failed (it keeps trying every second meanwhile;
+   * the relay's poll covers the gap). After a reconnect every partition is signalled once, for what was missed.
+   */
+  @Override
+  public synchronized Future<Subscription> onAppended(IntConsumer appended) {
+    listeners.add(appended);
+    if (listening == null) {
+      listening = listen();
+    }
+    return listening.map(ignored -> () -> stopSignals(appended));
+  }
+
+  private synchronized Future<Void> listen() {
+    PgSubscriber listener = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(attempt -> RELISTEN_MS);
+    boolean[] subscribedBefore = new boolean[partitions];
+    for (int partition = 0; partition < partitions; partition++) {
+      int signalled = partition;
+      listener.channel(channel(partition))
+          .subscribeHandler(ignored -> {
+            if (subscribedBefore[signalled]) {
+              signal(signalled);
+            }
+            subscribedBefore[signalled] = true;
+          })
+          .handler(payload -> signal(signalled));
+    }
+    subscriber = listener;
+    return listener.connect().recover(failure -> {
+      LOG.warn("cannot LISTEN for appends to {}, retrying every {} ms: {}", table, RELISTEN_MS, failure.toString());
+      listener.close();
+      vertx.setTimer(RELISTEN_MS, id -> listenAgain(listener));
+      return Future.succeededFuture();
+    });
+  }
+
+  private synchronized void listenAgain(PgSubscriber failed) {
+    if (subscriber == failed) {
+      listen();
+    }
+  }
+
+  private void signal(int partition) {
+    listeners.forEach(listener -> listener.accept(partition));
+  }
+
+  private Future<Void> stopSignals(IntConsumer appended) {
+    PgSubscriber stopped;
+    synchronized (this) {
+      listeners.remove(appended);
+      if (!listeners.isEmpty() || subscriber == null) {
+        return Future.succeededFuture();
+      }
+      stopped = subscriber;
+      subscriber = null;
+      listening = null;
+    }
+    return stopped.close();
   }
 
   @Override
