@@ -194,7 +194,7 @@ public final class KafkaEventLog implements EventLog {
       config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       config.put("enable.auto.commit", "false");
       config.put("auto.offset.reset", startFrom == StartFrom.EARLIEST ? "earliest" : "latest");
-      config.put("max.poll.records", "500");
+      config.put("max.poll.records", "2000");
       this.consumer = KafkaConsumer.create(vertx, config);
     }
 
