@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node's connections to its real backends, when configured. A backend that is not configured is replaced by
@@ -35,6 +36,7 @@ import java.util.Optional;
 public final class Backends {
 
   static final long CHECK_TIMEOUT_MS = 2_000;
+  private static final long PROBE_TIMEOUT_MS = CHECK_TIMEOUT_MS * 3 / 4;
 
   private final Optional<Pool> postgres;
   private final Optional<Redis> redis;
@@ -112,19 +114,24 @@ public final class Backends {
    * answers after its timeout has already been reported down, so only the first answer counts.
    */
   public void registerReadinessChecks(HealthChecks checks) {
+    // A probe gives up before the check's own timeout, so a backend that does not answer (a stopped broker keeps the
+    // Kafka admin client retrying) is reported DOWN with its cause (503), not as a failed procedure (500).
     checks.register("readiness/postgres", CHECK_TIMEOUT_MS, promise -> postgres
         .map(pool -> pool.query("SELECT 1").execute().<Status>map(rows -> Status.OK(detail("postgres"))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("store"))))
+        .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(failure -> Future.succeededFuture(Status.KO(detail("postgres").put("error", failure.getMessage()))))
         .onSuccess(promise::tryComplete));
     checks.register("readiness/redis", CHECK_TIMEOUT_MS, promise -> redis
         .map(client -> client.send(Request.cmd(Command.PING)).<Status>map(reply -> Status.OK(detail("redis"))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("ratelimit"))))
+        .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(failure -> Future.succeededFuture(Status.KO(detail("redis").put("error", failure.getMessage()))))
         .onSuccess(promise::tryComplete));
     checks.register("readiness/kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin
         .map(admin -> admin.describeCluster().<Status>map(cluster -> Status.OK(detail("kafka").put("brokers", cluster.getNodes().size()))))
         .orElseGet(() -> Future.succeededFuture(Status.OK(embedded("events"))))
+        .timeout(PROBE_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(failure -> Future.succeededFuture(Status.KO(detail("kafka").put("error", failure.getMessage()))))
         .onSuccess(promise::tryComplete));
     // A backlog is no reason to take the node out of service: the outbox exists to keep taking orders while the
