@@ -1,6 +1,7 @@
 package io.sagabus.circuits;
 
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.resilience.CircuitState;
 import io.sagabus.platform.resilience.contract.ResilienceAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -53,24 +54,11 @@ public final class CircuitsVerticle extends VerticleBase {
         JsonObject service = services.computeIfAbsent(circuit.getString("target"),
             target -> new JsonObject().put("state", "CLOSED").put("nodes", new JsonObject()));
         service.getJsonObject("nodes").put(nodeId, circuit.copy().put("nodeName", report.getString("nodeName")));
-        service.put("state", worse(service.getString("state"), circuit.getString("state")));
+        service.put("state", CircuitState.worse(service.getString("state"), circuit.getString("state")));
       }
     });
     JsonObject servicesJson = new JsonObject();
     services.forEach(servicesJson::put);
     return new JsonObject().put("services", servicesJson).put("nodes", nodes);
-  }
-
-  /** OPEN beats HALF_OPEN beats CLOSED: the service's state is its worst node's. */
-  private static String worse(String a, String b) {
-    return rank(b) > rank(a) ? b : a;
-  }
-
-  private static int rank(String state) {
-    return switch (state) {
-      case "OPEN" -> 2;
-      case "HALF_OPEN" -> 1;
-      default -> 0;
-    };
   }
 }

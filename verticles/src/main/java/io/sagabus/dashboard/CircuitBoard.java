@@ -1,5 +1,6 @@
 package io.sagabus.dashboard;
 
+import io.sagabus.platform.resilience.CircuitState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -65,23 +66,11 @@ final class CircuitBoard {
             .put("calls", calls);
         JsonObject service = services.computeIfAbsent(target, ignored -> new JsonObject().put("state", "CLOSED").put("nodes", new JsonObject()));
         service.getJsonObject("nodes").put(nodeId, cell);
-        service.put("state", worse(service.getString("state"), cell.getString("state")));
+        service.put("state", CircuitState.worse(service.getString("state"), cell.getString("state")));
       }
     });
     JsonObject json = new JsonObject();
     services.forEach(json::put);
     return json;
-  }
-
-  private static String worse(String a, String b) {
-    return rank(b) > rank(a) ? b : a;
-  }
-
-  private static int rank(String state) {
-    return switch (state) {
-      case "OPEN" -> 2;
-      case "HALF_OPEN" -> 1;
-      default -> 0;
-    };
   }
 }
