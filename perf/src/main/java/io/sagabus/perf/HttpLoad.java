@@ -71,24 +71,41 @@ public final class HttpLoad {
 
   /** {@code rate} calls per second on a fixed schedule for {@code millis}. */
   public <T> Result openLoop(int rate, long millis, Supplier<Future<T>> call, Predicate<T> success) throws Exception {
-    Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
-    long total = Math.max(1, rate * millis / 1000);
+    return openLoop(rate, millis, List.of(call), success).get(0);
+  }
+
+  /**
+   * {@code rate} calls per second on a fixed schedule for {@code millis}, taking the calls in turn: request
+   * {@code i} goes to {@code calls[i % n]}. Interleaving request by request puts every side under the same
+   * background (GC pauses, a busy scheduler), so the difference between their percentiles is the difference between
+   * the calls. One result per call, in order.
+   */
+  public <T> List<Result> openLoop(int rate, long millis, List<Supplier<Future<T>>> calls, Predicate<T> success) throws Exception {
+    int sides = calls.size();
+    List<Histogram> histograms = new ArrayList<>();
+    List<AtomicLong> failures = new ArrayList<>();
+    for (int i = 0; i < sides; i++) {
+      histograms.add(new Histogram(TimeUnit.SECONDS.toMicros(60), 3));
+      failures.add(new AtomicLong());
+    }
+    long total = Math.max(sides, rate * millis / 1000);
     AtomicLong sent = new AtomicLong();
     AtomicLong answered = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
     CompletableFuture<Void> finished = new CompletableFuture<>();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
     double intervalNanos = 1e9 / rate;
     context.runOnContext(ignored -> context.owner().setPeriodic(1, id -> {
       long now = System.nanoTime();
       while (sent.get() < total && start + (long) (sent.get() * intervalNanos) <= now) {
-        long due = start + (long) (sent.getAndIncrement() * intervalNanos);
-        call.get().onComplete(result -> {
+        long index = sent.getAndIncrement();
+        long due = start + (long) (index * intervalNanos);
+        int side = (int) (index % sides);
+        calls.get(side).get().onComplete(result -> {
           if (result.failed() || !success.test(result.result())) {
-            failed.incrementAndGet();
+            failures.get(side).incrementAndGet();
             firstFailure.compareAndSet(null, describe(result));
           }
-          histogram.recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
+          histograms.get(side).recordValue(Math.max(1, (System.nanoTime() - due) / 1_000));
           if (answered.incrementAndGet() == total) {
             finished.complete(null);
           }
@@ -99,7 +116,13 @@ public final class HttpLoad {
       }
     }));
     finished.get(millis + 120_000L, TimeUnit.MILLISECONDS);
-    return new Result((total - failed.get()) * 1000.0 / millis, histogram, failed.get(), firstFailure.getAndSet(null));
+    String failure = firstFailure.getAndSet(null);
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < sides; i++) {
+      long count = histograms.get(i).getTotalCount();
+      results.add(new Result((count - failures.get(i).get()) * 1000.0 / millis, histograms.get(i), failures.get(i).get(), failure));
+    }
+    return results;
   }
 
   private static String describe(AsyncResult<?> result) {

@@ -3,9 +3,13 @@ package io.sagabus.gateway;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.platform.http.Problems;
 import io.sagabus.ratelimit.contract.RateLimitFields;
+import io.sagabus.ratelimit.contract.RateLimitAddresses;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -28,14 +32,17 @@ public final class RateLimitFilter implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
 
   private final Vertx vertx;
-  private final String address;
+  private final String localNodeId;
   private final DeliveryOptions delivery;
+  private final DeliveryOptions onThisNode;
   private final boolean failClosed;
 
-  public RateLimitFilter(Vertx vertx, String address, long timeoutMillis, boolean failClosed) {
+  /** @param localNodeId this node's id when it runs the rate-limit service, else null (any rate-limit node decides) */
+  public RateLimitFilter(Vertx vertx, String localNodeId, long timeoutMillis, boolean failClosed) {
     this.vertx = vertx;
-    this.address = address;
+    this.localNodeId = localNodeId;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMillis);
+    this.onThisNode = new DeliveryOptions(delivery).setLocalOnly(true);
     this.failClosed = failClosed;
   }
 
@@ -56,7 +63,7 @@ public final class RateLimitFilter implements Handler<RoutingContext> {
     if (account != null) {
       request.put(RateLimitFields.ACCOUNT, account);
     }
-    vertx.eventBus().<JsonObject>request(address, request, delivery).onComplete(result -> {
+    ask(request).onComplete(result -> {
       if (result.succeeded()) {
         JsonObject verdict = result.result().body();
         putHeaders(ctx, verdict);
@@ -72,6 +79,22 @@ public final class RateLimitFilter implements Handler<RoutingContext> {
         ctx.next();
       }
     });
+  }
+
+  /**
+   * On a node that runs the rate-limit service the decision is made on this request's own event loop; if nothing
+   * listens there (a caller off the event loops) the node's rate-limit verticle decides. Elsewhere any rate-limit
+   * node does.
+   */
+  private Future<Message<JsonObject>> ask(JsonObject request) {
+    EventBus eventBus = vertx.eventBus();
+    if (localNodeId == null) {
+      return eventBus.request(RateLimitAddresses.DECIDE, request, delivery);
+    }
+    return eventBus.<JsonObject>request(RateLimitAddresses.decideOnCallersLoop(localNodeId), request, onThisNode)
+        .recover(failure -> failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+            ? eventBus.request(RateLimitAddresses.decideOn(localNodeId), request, delivery)
+            : Future.failedFuture(failure));
   }
 
   /** The account a login names, for per-account rules: the {@code username} of a small JSON body. */

@@ -20,7 +20,7 @@ public final class RateLimitRoutes {
   public static void mount(Vertx vertx, Router router, NodeContext node) {
     ConfigReader section = node.config().section("ratelimit");
     if (section.bool("enabled", false)) {
-      router.route("/api/*").handler(new RateLimitFilter(vertx, decideAddress(node),
+      router.route("/api/*").handler(new RateLimitFilter(vertx, nodeIdIfItDecides(node),
           section.longValue("decisionTimeoutMs", 500, 1, 60_000),
           section.string("onBackendFailure", "fail-open").equals("fail-closed")));
     }
@@ -41,10 +41,10 @@ public final class RateLimitRoutes {
     });
   }
 
-  /** The rate-limit verticle on this node when there is one: no network hop before the decision. */
-  private static String decideAddress(NodeContext node) {
+  /** This node, when it runs the rate-limit service: decisions then need no network hop. */
+  private static String nodeIdIfItDecides(NodeContext node) {
     JsonArray roles = node.directory().self().getJsonArray("roles", new JsonArray());
-    return roles.contains(RateLimitAddresses.ROLE) ? RateLimitAddresses.decideOn(node.nodeId()) : RateLimitAddresses.DECIDE;
+    return roles.contains(RateLimitAddresses.ROLE) ? node.nodeId() : null;
   }
 
   private static void forward(Vertx vertx, RoutingContext ctx, String address, JsonObject body) {

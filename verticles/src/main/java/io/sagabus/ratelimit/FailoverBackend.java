@@ -1,6 +1,7 @@
 package io.sagabus.ratelimit;
 
 import io.vertx.core.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,9 @@ public final class FailoverBackend implements RateLimitBackend {
   private final long probeMillis;
   private final LongSupplier clock;
   private final OutageListener listener;
-  private boolean down;
-  private long skipPrimaryUntil;
+  // Decisions run on every event loop of the node, so the outage state is shared and read without locks.
+  private final AtomicBoolean down = new AtomicBoolean();
+  private volatile long skipPrimaryUntil;
 
   public FailoverBackend(RateLimitBackend primary, RateLimitBackend fallback, OutagePolicy policy, long probeMillis,
       LongSupplier clockMillis, OutageListener listener) {
@@ -61,7 +63,7 @@ public final class FailoverBackend implements RateLimitBackend {
 
   @Override
   public Future<Decision> take(String key, BucketPolicy bucket, int cost) {
-    if (down && clock.getAsLong() < skipPrimaryUntil) {
+    if (down.get() && clock.getAsLong() < skipPrimaryUntil) {
       return degraded(key, bucket, cost);
     }
     return primary.take(key, bucket, cost)
@@ -73,7 +75,7 @@ public final class FailoverBackend implements RateLimitBackend {
   }
 
   public boolean down() {
-    return down;
+    return down.get();
   }
 
   @Override
@@ -91,8 +93,7 @@ public final class FailoverBackend implements RateLimitBackend {
 
   private void failed(Throwable failure) {
     skipPrimaryUntil = clock.getAsLong() + probeMillis;
-    if (!down) {
-      down = true;
+    if (down.compareAndSet(false, true)) {
       listener.fallbackActivated();
       LOG.warn("rate-limit backend {} unreachable ({}); {} until it answers again", primary.name(), failure.toString(),
           policy == OutagePolicy.FAIL_OPEN ? "deciding with local fallback buckets" : "refusing requests (fail-closed)");
@@ -100,8 +101,7 @@ public final class FailoverBackend implements RateLimitBackend {
   }
 
   private void recovered() {
-    if (down) {
-      down = false;
+    if (down.get() && down.compareAndSet(true, false)) {
       LOG.info("rate-limit backend {} is back; decisions use it again", primary.name());
     }
   }

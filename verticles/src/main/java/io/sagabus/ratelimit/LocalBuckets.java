@@ -1,20 +1,31 @@
 package io.sagabus.ratelimit;
 
 import io.vertx.core.Future;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Buckets held in this JVM. Not thread-safe: one verticle (one event loop) owns an instance. Idle buckets (full
- * again) are dropped by {@link #evictIdle()}, which the owner calls periodically.
+ * Buckets held in this JVM, safe to use from every event loop of the node: the map is concurrent and each bucket's
+ * refill-then-take runs under that bucket's own lock, so decisions for one key are exact whichever loop makes them,
+ * and decisions for different keys never wait for each other. Idle buckets (full again) are dropped by
+ * {@link #evictIdle()}, which the owner calls periodically.
  */
 public final class LocalBuckets implements RateLimitBackend {
 
-  private record Entry(TokenBucket bucket, BucketPolicy policy) {}
+  /** A bucket under its policy; {@code evicted} (guarded by the entry's lock) sends a racing decision to a fresh entry. */
+  private static final class Entry {
+    private final TokenBucket bucket;
+    private final BucketPolicy policy;
+    private boolean evicted;
 
-  private final Map<String, Entry> buckets = new HashMap<>();
+    private Entry(TokenBucket bucket, BucketPolicy policy) {
+      this.bucket = bucket;
+      this.policy = policy;
+    }
+  }
+
+  private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
   private final LongSupplier clock;
 
   public LocalBuckets(LongSupplier clockMillis) {
@@ -26,27 +37,46 @@ public final class LocalBuckets implements RateLimitBackend {
     return Future.succeededFuture(decide(key, policy, cost));
   }
 
-  /** The synchronous decision, for the owner's own event loop and for benchmarks. */
+  /** The synchronous decision, for any event loop of the node and for benchmarks. */
   public Decision decide(String key, BucketPolicy policy, int cost) {
     long now = clock.getAsLong();
-    Entry entry = buckets.get(key);
-    if (entry == null || !entry.policy.equals(policy)) {
-      // A changed policy keeps the tokens the client had, capped by the new burst.
-      TokenBucket bucket = entry == null ? TokenBucket.full(policy, now) : entry.bucket;
-      entry = new Entry(bucket, policy);
-      buckets.put(key, entry);
+    while (true) {
+      Entry entry = buckets.get(key);
+      if (entry == null || !entry.policy.equals(policy)) {
+        entry = buckets.compute(key, (ignored, old) -> withPolicy(old, policy, now));
+      }
+      synchronized (entry) {
+        if (!entry.evicted) {
+          return entry.bucket.take(policy, cost, now);
+        }
+      }
     }
-    return entry.bucket.take(policy, cost, now);
+  }
+
+  /** A changed policy keeps the tokens the client had, capped by the new burst. */
+  private static Entry withPolicy(Entry old, BucketPolicy policy, long now) {
+    if (old != null && old.policy.equals(policy)) {
+      return old;
+    }
+    if (old == null) {
+      return new Entry(TokenBucket.full(policy, now), policy);
+    }
+    synchronized (old) {
+      old.evicted = true;
+      return new Entry(old.bucket, policy);
+    }
   }
 
   public int evictIdle() {
     long now = clock.getAsLong();
     int evicted = 0;
-    for (Iterator<Entry> it = buckets.values().iterator(); it.hasNext(); ) {
-      Entry entry = it.next();
-      if (entry.bucket.idleSince(entry.policy, now)) {
-        it.remove();
-        evicted++;
+    for (Map.Entry<String, Entry> mapping : buckets.entrySet()) {
+      Entry entry = mapping.getValue();
+      synchronized (entry) {
+        if (!entry.evicted && entry.bucket.idleSince(entry.policy, now) && buckets.remove(mapping.getKey(), entry)) {
+          entry.evicted = true;
+          evicted++;
+        }
       }
     }
     return evicted;

@@ -12,24 +12,33 @@ import io.sagabus.ratelimit.RateLimitRules.Check;
 import io.sagabus.ratelimit.RateLimitRules.RequestInfo;
 import io.sagabus.ratelimit.contract.RateLimitAddresses;
 import io.sagabus.ratelimit.contract.RateLimitFields;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.redis.client.Redis;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a request may proceed. Buckets live in Redis when one is configured (falling back to the
+ * Decides whether a request may proceed, on whichever event loop of the node the request arrives on (the buckets and
+ * the outage state are safe for that; Redis gets one connection per loop). Buckets live in Redis when one is configured (falling back to the
  * cluster-owned local buckets during an outage, or refusing, as configured), otherwise in the cluster-owned local
  * buckets. Rules can be replaced at runtime; the change reaches every rate-limit node.
  */
@@ -48,11 +57,12 @@ public final class RateLimitVerticle extends VerticleBase {
   private final RateLimitSettings settings;
   private final LongSupplier clock;
   private final Map<String, Counter> decisionCounters = new ConcurrentHashMap<>();
+  private final List<MessageConsumer<JsonObject>> loopConsumers = new CopyOnWriteArrayList<>();
   private volatile RateLimitRules rules;
   private volatile OwnerRing ring;
   private RateLimitBackend backend;
   private FailoverBackend failover;
-  private RedisBuckets redisBuckets;
+  private PerLoopRedisBuckets redisBuckets;
   private Timer latency;
 
   public RateLimitVerticle(NodeContext node) {
@@ -84,7 +94,7 @@ public final class RateLimitVerticle extends VerticleBase {
       throw new ConfigException("ratelimit.backend", "is redis but no redis.url is configured (SAGABUS_REDIS_URL)");
     }
     if (redis != null && !settings.backend().equals("local")) {
-      redisBuckets = new RedisBuckets(vertx, redis, settings.redisKeyPrefix(), null, settings.redisTimeoutMillis());
+      redisBuckets = new PerLoopRedisBuckets(() -> new RedisBuckets(vertx, redis, settings.redisKeyPrefix(), null, settings.redisTimeoutMillis()));
       failover = new FailoverBackend(redisBuckets, clusterOwned, settings.outagePolicy(), settings.redisProbeMillis(), clock, outageMetrics());
       backend = failover;
     }
@@ -108,16 +118,39 @@ public final class RateLimitVerticle extends VerticleBase {
             eb.<JsonObject>consumer(RateLimitAddresses.RULES_PUT, this::replaceRules).completion(),
             eb.<JsonObject>consumer(RULES_CHANGED, message -> applyRules(message.body())).completion(),
             eb.<JsonObject>consumer(RING_CHANGED, message -> refreshRing()).completion(),
-            eb.<JsonObject>consumer(statusAddress(self), message -> message.reply(status())).completion()))
+            eb.<JsonObject>consumer(statusAddress(self), message -> message.reply(status())).completion(),
+            listenOnEveryEventLoop()))
         .compose(ignored -> loadSharedRules())
         .compose(ignored -> ownersMap().compose(map -> map.put(self, node.config().nodeName())))
         .compose(ignored -> refreshRing())
         .onSuccess(ignored -> eb.publish(RING_CHANGED, new JsonObject().put("joined", self)));
   }
 
+  /**
+   * A decision consumer on each event loop of this node ({@link RateLimitAddresses#decideOnCallersLoop}), so a
+   * gateway's decision runs on the gateway's own loop: no second thread to wake, which on a busy host is where the
+   * filter's tail latency went. Vert.x has no public way to pick a loop, hence the internal context builder.
+   */
+  private Future<Void> listenOnEveryEventLoop() {
+    VertxInternal internal = (VertxInternal) vertx;
+    List<Future<Void>> registered = new ArrayList<>();
+    for (EventExecutor loop : internal.nettyEventLoopGroup()) {
+      ContextInternal context = internal.contextBuilder().withEventLoop((EventLoop) loop).build();
+      Promise<Void> listening = context.promise();
+      context.runOnContext(ignored -> {
+        MessageConsumer<JsonObject> consumer = vertx.eventBus().localConsumer(RateLimitAddresses.decideOnCallersLoop(node.nodeId()), this::decide);
+        loopConsumers.add(consumer);
+        consumer.completion().onComplete(listening);
+      });
+      registered.add(listening.future());
+    }
+    return Future.all(registered).mapEmpty();
+  }
+
   @Override
   public Future<?> stop() {
     String self = node.nodeId();
+    loopConsumers.forEach(MessageConsumer::unregister);
     return ownersMap().compose(map -> map.remove(self))
         .onComplete(ignored -> vertx.eventBus().publish(RING_CHANGED, new JsonObject().put("left", self)))
         .recover(ignored -> Future.succeededFuture())

@@ -6,6 +6,13 @@ import io.sagabus.node.NodeLauncher;
 import io.sagabus.node.RunningNode;
 import io.sagabus.platform.config.NodeConfig;
 import io.sagabus.testing.TestCluster;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.sagabus.ratelimit.contract.RateLimitAddresses;
+import io.sagabus.ratelimit.contract.RateLimitFields;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -16,6 +23,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +148,27 @@ class RateLimitHttpTest {
     HttpResponse<String> trial = send("GET", "/api/inventory", "key-trial", null, null);
     assertThat(trial.headers().firstValue("RateLimit-Policy")).hasValue("\"trial\";q=1;w=3600");
     assertThat(send("GET", "/api/inventory", "key-trial", null, null).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void everyEventLoopOfTheNode_answersDecisionsOnThatLoop() {
+    VertxInternal vertx = (VertxInternal) node.vertx();
+    JsonObject request = new JsonObject().put(RateLimitFields.METHOD, "GET").put(RateLimitFields.PATH, "/api/inventory")
+        .put(RateLimitFields.API_KEY, "key-loops");
+    int loops = 0;
+    for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
+      ContextInternal context = vertx.contextBuilder().withEventLoop((EventLoop) loop).build();
+      // Local-only: NO_HANDLERS unless a consumer listens on this very loop.
+      CompletableFuture<Boolean> allowed = new CompletableFuture<>();
+      context.runOnContext(ignored -> vertx.eventBus()
+          .<JsonObject>request(RateLimitAddresses.decideOnCallersLoop(node.context().nodeId()), request,
+              new DeliveryOptions().setLocalOnly(true).setSendTimeout(5_000))
+          .onSuccess(reply -> allowed.complete(reply.body().getBoolean(RateLimitFields.ALLOWED)))
+          .onFailure(allowed::completeExceptionally));
+      assertThat(allowed).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
+      loops++;
+    }
+    assertThat(loops).isGreaterThanOrEqualTo(2);
   }
 
   private static String token(String role) {

@@ -30,4 +30,14 @@ public final class RateLimitAddresses {
   public static String decideOn(String nodeId) {
     return DECIDE + "." + nodeId;
   }
+
+  /**
+   * {@link #DECIDE} answered on the caller's own event loop of node {@code nodeId}: the rate-limit service listens
+   * there on every event loop of its node, so a gateway's decision never waits for another thread to wake up. Call
+   * it on the event loop that sends; a caller on any other thread gets an address nobody listens on
+   * ({@code NO_HANDLERS}) and should use {@link #decideOn}.
+   */
+  public static String decideOnCallersLoop(String nodeId) {
+    return decideOn(nodeId) + "@" + Thread.currentThread().getName();
+  }
 }
