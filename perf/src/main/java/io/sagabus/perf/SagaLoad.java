@@ -16,6 +16,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.ObjectName;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +35,8 @@ import org.HdrHistogram.Histogram;
  *
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
- * in-flight saga with 10,000 sagas held at a slow step.
+ * in-flight saga with 10,000 sagas held at a slow step, and again once they finished. {@code seconds} 0 runs only the
+ * heap phase.
  */
 public final class SagaLoad {
 
@@ -95,17 +99,9 @@ public final class SagaLoad {
 
     System.out.printf(Locale.ROOT, "store=%s checkpoint=%s seconds=%d concurrency=%d cores=%d%n", store, checkpoint, seconds, concurrency,
         Runtime.getRuntime().availableProcessors());
-    closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
-    Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
-    report("baseline plain endpoint, closed loop", baselineMax);
-    closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
-    Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
-    report("order saga (" + store + "), closed loop", sagaMax);
-    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, sagaMax.perSecond() / 2, seconds);
-    report("order saga (" + store + "), open loop at half the max rate", sagaHalf);
-    Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, sagaMax.perSecond() / 2, seconds);
-    report("baseline plain endpoint, open loop at the same rate", baselineHalf);
-
+    if (seconds > 0) {
+      throughputAndLatency(clientVertx, store, nodePort, baselinePort, sagaUri, order, concurrency, seconds);
+    }
     heapPerInFlightSaga(node, 10_000);
 
     // The node first: sagas still running would otherwise hold locks the DROP TABLE waits for.
@@ -116,6 +112,21 @@ public final class SagaLoad {
     }
     await(clientVertx.close());
     System.exit(0);
+  }
+
+  /** Closed-loop maximum of the plain endpoint and of the saga, then both open-loop at half the saga's maximum. */
+  private static void throughputAndLatency(Vertx clientVertx, String store, int nodePort, int baselinePort, String sagaUri,
+      Buffer order, int concurrency, int seconds) throws Exception {
+    closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
+    Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
+    report("baseline plain endpoint, closed loop", baselineMax);
+    closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
+    Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
+    report("order saga (" + store + "), closed loop", sagaMax);
+    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, sagaMax.perSecond() / 2, seconds);
+    report("order saga (" + store + "), open loop at half the max rate", sagaHalf);
+    Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, sagaMax.perSecond() / 2, seconds);
+    report("baseline plain endpoint, open loop at the same rate", baselineHalf);
   }
 
   record Result(long ok, long failed, double seconds, Histogram latency) {
@@ -226,7 +237,7 @@ public final class SagaLoad {
   static void heapPerInFlightSaga(RunningNode node, int count) throws Exception {
     var bus = node.vertx().eventBus();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
-    long before = usedHeapAfterGc();
+    long before = liveHeapBytes();
     await(bus.request("notification.faults", new JsonObject().put("op", "send").put("replyDelayMs", 40_000), options));
     JsonObject input = new JsonObject().put("customerId", "c-perf")
         .put("items", new JsonArray().add(new JsonObject().put("sku", "SKU-PERF").put("qty", 1)))
@@ -239,23 +250,46 @@ public final class SagaLoad {
       }
       await(Future.all(java.util.List.of(batch)));
     }
-    double inFlight = 0;
-    for (int i = 0; i < 100 && inFlight < count; i++) {
-      Thread.sleep(200);
-      inFlight = node.context().metrics().get("sagabus.saga.inflight").gauge().value();
-    }
-    long during = usedHeapAfterGc();
-    System.out.printf(Locale.ROOT, "heap with %.0f sagas in flight: %.1f MB more than before, %.0f bytes per in-flight saga%n",
+    double inFlight = awaitInFlight(node, count, 100);
+    long during = liveHeapBytes();
+    System.out.printf(Locale.ROOT, "live heap with %.0f sagas in flight: %.1f MB more than before, %.0f bytes per in-flight saga%n",
         inFlight, (during - before) / 1e6, (during - before) / Math.max(1, inFlight));
     await(bus.request("notification.faults", new JsonObject().put("reset", true), options));
+    // The held replies come back after 40 s; then the same sagas are finished, their business records (orders, books,
+    // views, event history, the retained saga record) stay, and what the engine held for them in flight is gone.
+    double left = awaitInFlight(node, 0, 600);
+    long after = liveHeapBytes();
+    System.out.printf(Locale.ROOT, "live heap once they finished (%.0f still in flight): %.1f MB more than before; held only while in flight: %.0f bytes per saga%n",
+        left, (after - before) / 1e6, (during - after) / Math.max(1, inFlight));
   }
 
-  private static long usedHeapAfterGc() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
+  /** Polls the in-flight gauge every 200 ms until it reaches {@code target}, at most {@code polls} times. */
+  private static double awaitInFlight(RunningNode node, int target, int polls) throws InterruptedException {
+    double inFlight = -1;
+    for (int i = 0; i < polls && inFlight != target; i++) {
       Thread.sleep(200);
+      inFlight = node.context().metrics().get("sagabus.saga.inflight").gauge().value();
+      if (target > 0 && inFlight >= target) {
+        break;
+      }
     }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return inFlight;
+  }
+
+  /**
+   * Bytes of live objects, counted by a full-GC class histogram (what {@code jcmd GC.class_histogram} prints). The
+   * heap's "used" figure after {@code System.gc()} also counts space the collector has not given back, which made
+   * the per-saga figure about three times too high.
+   */
+  private static long liveHeapBytes() throws Exception {
+    String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+        new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+        new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    Matcher total = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE).matcher(histogram);
+    if (!total.find()) {
+      throw new IllegalStateException("no Total line in the class histogram");
+    }
+    return Long.parseLong(total.group(1));
   }
 
   /** Drops the tables this run created (every name starting with its prefix). */

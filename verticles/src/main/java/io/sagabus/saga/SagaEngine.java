@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -253,8 +252,7 @@ public final class SagaEngine {
       recordAttempt(saga, record, INVOKE, attempt, started, result.succeeded() ? null : result.cause());
       stopWaiting(saga);
       if (result.succeeded()) {
-        JsonObject reply = result.result() == null ? new JsonObject() : result.result();
-        record.result = reply;
+        record.result(result.result() == null ? new JsonObject() : result.result());
         saga.retrying = false;
         saga.nextStep++;
         setStep(saga, record, StepStatus.SUCCEEDED, attempt, null);
@@ -328,7 +326,7 @@ public final class SagaEngine {
 
   /** Any call that timed out or got lost may have done the work without telling us. */
   private static boolean outcomeUnknown(StepRecord record) {
-    return record.attempts.stream().anyMatch(attempt -> INVOKE.equals(attempt.kind()) && "unknown".equals(attempt.outcome()));
+    return record.attempts().stream().anyMatch(attempt -> INVOKE.equals(attempt.kind()) && "unknown".equals(attempt.outcome()));
   }
 
   // ---- compensation ----
@@ -356,7 +354,7 @@ public final class SagaEngine {
   private void compensateStep(SagaInstance saga, StepDefinition step, StepRecord record) {
     setStep(saga, record, StepStatus.COMPENSATING, 0, null);
     // No result means the step's outcome was never learned: ask the participant before undoing anything.
-    Future<Boolean> happened = record.result != null ? Future.succeededFuture(true) : askStatus(saga, step, record, 1);
+    Future<Boolean> happened = record.hasResult() ? Future.succeededFuture(true) : askStatus(saga, step, record, 1);
     happened.onComplete(answer -> {
       if (!stillMine(saga)) {
         return;
@@ -386,7 +384,7 @@ public final class SagaEngine {
       recordAttempt(saga, record, STATUS, attempt, started, result.succeeded() ? null : result.cause(), state);
       if (result.succeeded()) {
         if ("succeeded".equals(state)) {
-          record.result = result.result().getJsonObject("result", new JsonObject());
+          record.result(result.result().getJsonObject("result", new JsonObject()));
           return Future.succeededFuture(true);
         }
         return Future.succeededFuture(false);
@@ -478,7 +476,7 @@ public final class SagaEngine {
   private void recordAttempt(SagaInstance saga, StepRecord record, String kind, int attempt, long started, Throwable failure, String state) {
     long ended = System.currentTimeMillis();
     String outcome = failure == null ? "ok" : classify(failure);
-    record.attempts.add(new SagaInstance.Attempt(kind, attempt, started, ended, outcome, failure == null ? null : describe(failure), state));
+    record.add(new SagaInstance.Attempt(kind, attempt, started, ended, outcome, failure == null ? null : describe(failure), state));
     metrics.stepCall(saga.type(), record.name, kind, outcome, ended - started);
   }
 
@@ -512,12 +510,9 @@ public final class SagaEngine {
     return String.valueOf(failure.getMessage());
   }
 
-  /**
-   * The saga's input and what its steps produced. A new top-level map only: the nested values are never changed,
-   * and the event bus copies the body it delivers.
-   */
+  /** The saga's input and what its steps produced, decoded afresh for this call. */
   private static JsonObject command(SagaInstance saga, String step, int attempt) {
-    return new JsonObject(new LinkedHashMap<>(saga.input.getMap())).mergeIn(saga.data())
+    return saga.input().mergeIn(saga.data())
         .put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
   }
 

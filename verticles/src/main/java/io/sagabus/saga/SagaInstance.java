@@ -52,13 +52,16 @@ public final class SagaInstance {
     }
   }
 
-  /** One step's state and every attempt at it. */
+  /**
+   * One step's state and every attempt at it. The result is kept encoded and a step not yet tried holds no attempt
+   * list: a node may hold ten thousand sagas in flight, and a small JSON tree costs about four times its text.
+   */
   public static final class StepRecord {
     final String name;
     final boolean critical;
     StepStatus status = StepStatus.PENDING;
-    JsonObject result;
-    final List<Attempt> attempts = new ArrayList<>(1);
+    private String encodedResult;
+    private List<Attempt> attempts = List.of();
 
     StepRecord(String name, boolean critical) {
       this.name = name;
@@ -71,6 +74,30 @@ public final class SagaInstance {
 
     public StepStatus status() {
       return status;
+    }
+
+    boolean hasResult() {
+      return encodedResult != null;
+    }
+
+    /** A fresh copy of what the step produced, or null. */
+    JsonObject result() {
+      return encodedResult == null ? null : new JsonObject(encodedResult);
+    }
+
+    void result(JsonObject result) {
+      encodedResult = result == null ? null : result.encode();
+    }
+
+    List<Attempt> attempts() {
+      return attempts;
+    }
+
+    void add(Attempt attempt) {
+      if (attempts.isEmpty()) {
+        attempts = new ArrayList<>(2);
+      }
+      attempts.add(attempt);
     }
 
     /** Whether the step's own call succeeded (a result learned from a status query is not the step's output). */
@@ -96,8 +123,8 @@ public final class SagaInstance {
     JsonObject toJson() {
       JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical)
           .put("attempts", new JsonArray(attempts.stream().map(Attempt::toJson).toList()));
-      if (result != null) {
-        json.put("result", result);
+      if (encodedResult != null) {
+        json.put("result", result());
       }
       return json;
     }
@@ -105,8 +132,8 @@ public final class SagaInstance {
     static StepRecord fromJson(JsonObject json) {
       StepRecord step = new StepRecord(json.getString("name").intern(), json.getBoolean("critical", true));
       step.status = StepStatus.valueOf(json.getString("status"));
-      step.result = json.getJsonObject("result");
-      json.getJsonArray("attempts", new JsonArray()).forEach(attempt -> step.attempts.add(Attempt.fromJson((JsonObject) attempt)));
+      step.result(json.getJsonObject("result"));
+      json.getJsonArray("attempts", new JsonArray()).forEach(attempt -> step.add(Attempt.fromJson((JsonObject) attempt)));
       return step;
     }
   }
@@ -119,7 +146,8 @@ public final class SagaInstance {
   final String id;
   final String type;
   SagaStatus status = SagaStatus.PENDING;
-  final JsonObject input;
+  /** The input as received, encoded for the same reason as step results. */
+  private final String encodedInput;
   int nextStep;
   boolean retrying;
   /** The service whose open circuit this saga waits for, without spending retries; null when not waiting. */
@@ -146,7 +174,7 @@ public final class SagaInstance {
   SagaInstance(String id, String type, JsonObject input, long createdAt, String idempotencyKey, String requestHash) {
     this.id = id;
     this.type = type;
-    this.input = input;
+    this.encodedInput = input.encode();
     this.createdAt = createdAt;
     this.updatedAt = createdAt;
     this.idempotencyKey = idempotencyKey;
@@ -200,6 +228,11 @@ public final class SagaInstance {
     return steps;
   }
 
+  /** A fresh copy of the input. */
+  public JsonObject input() {
+    return new JsonObject(encodedInput);
+  }
+
   public StepRecord step(String name) {
     return steps.stream().filter(step -> step.name.equals(name)).findFirst().orElse(null);
   }
@@ -211,8 +244,8 @@ public final class SagaInstance {
   public JsonObject data() {
     JsonObject data = new JsonObject();
     for (StepRecord step : steps) {
-      if (step.result != null && step.invoked()) {
-        data.mergeIn(step.result);
+      if (step.encodedResult != null && step.invoked()) {
+        data.mergeIn(step.result());
       }
     }
     return data;
@@ -251,7 +284,7 @@ public final class SagaInstance {
         .put("sagaId", id)
         .put("type", type)
         .put("status", status.name())
-        .put("input", input)
+        .put("input", input())
         .put("data", data())
         .put("nextStep", nextStep)
         .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)

@@ -53,7 +53,7 @@ abstract class SagaStoreContract {
   @Test
   void create_thenGet_returnsTheSameSaga() {
     SagaInstance saga = newSaga("node-a", null, null);
-    saga.steps.get(0).attempts.add(new SagaInstance.Attempt("invoke", 1, 1L, 2L, "ok", null, null));
+    saga.steps.get(0).add(new SagaInstance.Attempt("invoke", 1, 1L, 2L, "ok", null, null));
 
     SagaInstance created = run(() -> store().create(saga));
     SagaInstance loaded = run(() -> store().get(saga.id()));
