@@ -9,7 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Folds an order's domain events into one order document. The fold does not depend on arrival order: an order's
@@ -31,6 +33,19 @@ final class OrderFold {
       EventTopics.INVENTORY_RELEASED, "RELEASED", EventTopics.INVENTORY_RESTOCKED, "RESTOCKED");
 
   private OrderFold() {}
+
+  /**
+   * The documents of the orders {@code events} touch after folding them in list order, each starting from
+   * {@code current} (null for an order not seen yet), which is left untouched.
+   */
+  static Map<String, JsonObject> applyAll(Function<String, JsonObject> current, List<DomainEvent> events) {
+    Map<String, JsonObject> folded = new HashMap<>();
+    for (DomainEvent event : events) {
+      JsonObject before = folded.containsKey(event.key()) ? folded.get(event.key()) : current.apply(event.key());
+      folded.put(event.key(), apply(before, event));
+    }
+    return folded;
+  }
 
   /** The document after {@code event}; {@code current} (null for an order not seen yet) is left untouched. */
   static JsonObject apply(JsonObject current, DomainEvent event) {
