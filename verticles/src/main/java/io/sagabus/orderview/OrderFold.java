@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -183,8 +184,10 @@ final class OrderFold {
     List<JsonObject> timeline = new ArrayList<>();
     view.getJsonArray("timeline").forEach(entry -> timeline.add((JsonObject) entry));
     timeline.add(new JsonObject().put("eventId", event.eventId()).put("type", event.type()).put("occurredAt", occurredAt(event)));
-    timeline.sort(Comparator.comparing((JsonObject entry) -> Instant.parse(entry.getString("occurredAt")))
-        .thenComparing(entry -> entry.getString("eventId")));
+    // Each entry's time parsed once, not at every comparison: the sort runs for every event a projection applies.
+    Map<JsonObject, Instant> times = new IdentityHashMap<>();
+    timeline.forEach(entry -> times.put(entry, Instant.parse(entry.getString("occurredAt"))));
+    timeline.sort(Comparator.comparing((JsonObject entry) -> times.get(entry)).thenComparing(entry -> entry.getString("eventId")));
     List<JsonObject> kept = timeline.size() > MAX_TIMELINE ? timeline.subList(timeline.size() - MAX_TIMELINE, timeline.size()) : timeline;
     view.put("timeline", new JsonArray(new ArrayList<>(kept)));
     String last = kept.get(kept.size() - 1).getString("occurredAt");
