@@ -54,15 +54,7 @@ abstract class EventLogContract {
   @Test
   void eventsOfOneKey_areDeliveredInPublishOrder_acrossKeysAndPublishes() {
     List<String> keys = List.of("order-a", "order-b", "order-c", "order-d");
-    for (int batch = 0; batch < 5; batch++) {
-      List<DomainEvent> events = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        for (String key : keys) {
-          events.add(event(EventTopics.ORDER_CREATED, key, batch * 20 + i));
-        }
-      }
-      done(log.publish(events));
-    }
+    publishInterleaved(keys, 5, 20);
     Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
     subscribe("ordered", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
       seen.computeIfAbsent(event.key(), key -> Collections.synchronizedList(new ArrayList<>())).add(event.payload().getInteger("seq"));
@@ -212,15 +204,7 @@ abstract class EventLogContract {
   @Test
   void batches_keepEachKeysPublishOrder_andLoseNothing() {
     List<String> keys = IntStream.range(0, 8).mapToObj(i -> "order-b" + i).toList();
-    for (int round = 0; round < 4; round++) {
-      List<DomainEvent> events = new ArrayList<>();
-      for (int i = 0; i < 25; i++) {
-        for (String key : keys) {
-          events.add(event(EventTopics.ORDER_CREATED, key, round * 25 + i));
-        }
-      }
-      done(log.publish(events));
-    }
+    publishInterleaved(keys, 4, 25);
     Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
     List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
     subscribeBatch("batched", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, batch -> {
@@ -301,6 +285,19 @@ abstract class EventLogContract {
     Subscription subscription = done(log.subscribe(group, topics, from, handler));
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** {@code publishes} publishes of {@code perKey} order-created events per key, keys interleaved, seq counting up per key. */
+  private void publishInterleaved(List<String> keys, int publishes, int perKey) {
+    for (int publish = 0; publish < publishes; publish++) {
+      List<DomainEvent> events = new ArrayList<>();
+      for (int i = 0; i < perKey; i++) {
+        for (String key : keys) {
+          events.add(event(EventTopics.ORDER_CREATED, key, publish * perKey + i));
+        }
+      }
+      done(log.publish(events));
+    }
   }
 
   protected static DomainEvent event(String type, String key, int seq) {
