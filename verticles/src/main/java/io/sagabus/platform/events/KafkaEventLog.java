@@ -52,6 +52,11 @@ public final class KafkaEventLog implements EventLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * The most records a per-event subscription polls at once: it runs a handler for each of their keys side by side,
+   * so this bounds the handlers in flight. A batch subscription polls up to {@link #MAX_BATCH}.
+   */
+  private static final int PER_EVENT_POLL_RECORDS = 2_000;
   /** How long subscribe waits for the first partition assignment before it answers anyway. */
   private static final long ASSIGNMENT_WAIT_MS = 15_000;
 
@@ -123,19 +128,20 @@ public final class KafkaEventLog implements EventLog {
   @Override
   public Future<Subscription> subscribe(String group, Collection<String> topics, StartFrom startFrom,
       Function<DomainEvent, Future<Void>> handler) {
-    return start(group, topics, startFrom, eachKeyInOrder(handler));
+    return start(group, topics, startFrom, PER_EVENT_POLL_RECORDS, eachKeyInOrder(handler));
   }
 
   @Override
   public Future<Subscription> subscribeBatch(String group, Collection<String> topics, StartFrom startFrom,
       Function<List<DomainEvent>, Future<Void>> handler) {
-    return start(group, topics, startFrom, wholePoll(handler));
+    return start(group, topics, startFrom, MAX_BATCH, wholePoll(handler));
   }
 
-  private Future<Subscription> start(String group, Collection<String> topics, StartFrom startFrom, Delivery delivery) {
+  private Future<Subscription> start(String group, Collection<String> topics, StartFrom startFrom, int pollRecords,
+      Delivery delivery) {
     Set<String> kafkaTopics = topics.stream().map(settings::topic).collect(Collectors.toSet());
     return ensureTopics(kafkaTopics).compose(ignored -> {
-      KafkaSubscription subscription = new KafkaSubscription(settings.group(group), kafkaTopics, startFrom, delivery);
+      KafkaSubscription subscription = new KafkaSubscription(settings.group(group), kafkaTopics, startFrom, pollRecords, delivery);
       subscriptions.add(subscription);
       return subscription.start();
     });
@@ -260,7 +266,7 @@ public final class KafkaEventLog implements EventLog {
     private Future<Void> round = Future.succeededFuture();
     private boolean closed;
 
-    KafkaSubscription(String group, Set<String> topics, StartFrom startFrom, Delivery delivery) {
+    KafkaSubscription(String group, Set<String> topics, StartFrom startFrom, int pollRecords, Delivery delivery) {
       this.topics = topics;
       this.delivery = delivery;
       Map<String, String> config = new HashMap<>();
@@ -270,7 +276,7 @@ public final class KafkaEventLog implements EventLog {
       config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       config.put("enable.auto.commit", "false");
       config.put("auto.offset.reset", startFrom == StartFrom.EARLIEST ? "earliest" : "latest");
-      config.put("max.poll.records", String.valueOf(MAX_BATCH));
+      config.put("max.poll.records", String.valueOf(pollRecords));
       this.consumer = KafkaConsumer.create(vertx, config);
     }
 
