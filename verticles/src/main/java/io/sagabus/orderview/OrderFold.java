@@ -42,15 +42,25 @@ final class OrderFold {
   static Map<String, JsonObject> applyAll(Function<String, JsonObject> current, List<DomainEvent> events) {
     Map<String, JsonObject> folded = new HashMap<>();
     for (DomainEvent event : events) {
-      JsonObject before = folded.containsKey(event.key()) ? folded.get(event.key()) : current.apply(event.key());
-      folded.put(event.key(), apply(before, event));
+      // One copy per order, not per event: the copy is most of a fold's cost.
+      foldInto(folded.computeIfAbsent(event.key(), orderId -> startFrom(current.apply(orderId), orderId)), event);
     }
     return folded;
   }
 
   /** The document after {@code event}; {@code current} (null for an order not seen yet) is left untouched. */
   static JsonObject apply(JsonObject current, DomainEvent event) {
-    JsonObject view = current == null ? empty(event.key()) : current.copy();
+    JsonObject view = startFrom(current, event.key());
+    foldInto(view, event);
+    return view;
+  }
+
+  private static JsonObject startFrom(JsonObject current, String orderId) {
+    return current == null ? empty(orderId) : current.copy();
+  }
+
+  /** Folds {@code event} into {@code view}, changing it. */
+  private static void foldInto(JsonObject view, DomainEvent event) {
     JsonObject payload = event.payload();
     String at = occurredAt(event);
     if (event.sagaId() != null && view.getString("sagaId") == null) {
@@ -109,7 +119,6 @@ final class OrderFold {
     totals.put("itemCount", itemCount(view.getJsonArray("items")));
     totals.put("amount", amount(totals));
     addToTimeline(view, event);
-    return view;
   }
 
   /** Microseconds, as PostgreSQL keeps timestamps, so a cursor read back from a view matches its row exactly. */
