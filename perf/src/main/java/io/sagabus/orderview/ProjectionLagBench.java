@@ -31,14 +31,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * (90% completed: created, inventory reserved, payment processed, inventory confirmed, shipment created, completed;
  * 10% cancelled: created, reserved, released, cancelled), published to Kafka through {@link KafkaEventLog}. Two
  * consumer groups read the same topics in the same run: a bare consumer that only records now - occurredAt (the
- * baseline: what the broker and the event log cost), and the order-view projection, which records the same lag once
- * the view's PostgreSQL transaction (inbox dedupe + fold + update) has committed.
+ * baseline: what the broker and the event log cost), and the order-view projection as the service runs it (a batch
+ * subscription, each poll applied in one PostgreSQL transaction: inbox dedupe, lock, fold, update), which records the
+ * same lag for every event of a batch once its transaction has committed.
  *
  * <p>It lives in the order-view package to drive the projection's own store adapter, which is package-private.
  *
  * <p>{@code java -cp perf/target/sagabus-perf.jar io.sagabus.orderview.ProjectionLagBench <bootstrap> <postgresUrl>
- * <ordersPerSecond> <seconds> [partitions per topic, 6]}; the first 5 s are warm-up and not measured. A partition is
- * delivered one event at a time, so the projection's throughput is bounded by partitions / commit latency.
+ * <ordersPerSecond> <seconds> [partitions per topic, 6]}; the first 5 s are warm-up and not measured.
  */
 public final class ProjectionLagBench {
 
@@ -81,9 +81,9 @@ public final class ProjectionLagBench {
           baseline.record(event);
           return Future.succeededFuture();
         }),
-        log.subscribe("projection", EventTopics.ALL, EventLog.StartFrom.EARLIEST, event -> views.apply(generation, event)
-            .map(fresh -> {
-              projection.record(event);
+        log.subscribeBatch("projection", EventTopics.ALL, EventLog.StartFrom.EARLIEST, events -> views.applyBatch(generation, events)
+            .map(applied -> {
+              events.forEach(projection::record);
               return null;
             }))));
     // Topics and groups are ready: warm up, then measure.

@@ -49,16 +49,24 @@ final class MemoryOrderViews implements OrderViewStore {
   }
 
   @Override
-  public Future<Boolean> apply(int generation, DomainEvent event) {
+  public Future<Set<String>> applyBatch(int generation, List<DomainEvent> events) {
     Generation target = generations.get(generation);
     if (target == null) {
       return Future.failedFuture(new IllegalStateException("no order-view generation " + generation));
     }
-    if (!target.inbox.add(event.eventId())) {
-      return Future.succeededFuture(false);
+    Set<String> applied = new HashSet<>();
+    List<DomainEvent> fresh = events.stream()
+        .filter(event -> !target.inbox.contains(event.eventId()) && applied.add(event.eventId())).toList();
+    Map<String, JsonObject> folded;
+    try {
+      folded = OrderFold.applyAll(target.views::get, fresh);
+    } catch (RuntimeException e) {
+      // Nothing is written until the whole batch folded: a failed batch leaves no trace.
+      return Future.failedFuture(e);
     }
-    target.views.put(event.key(), OrderFold.apply(target.views.get(event.key()), event));
-    return Future.succeededFuture(true);
+    target.inbox.addAll(applied);
+    target.views.putAll(folded);
+    return Future.succeededFuture(applied);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The order read model, kept in generations: each generation is a fresh table of views plus its own inbox of applied
@@ -25,10 +26,16 @@ interface OrderViewStore {
   Future<Integer> createGeneration();
 
   /**
-   * Folds {@code event} into its order's view in {@code generation}, and records its id in that generation's inbox
-   * in the same transaction. Answers false, changing nothing, when the event was applied before.
+   * Folds {@code events} into their orders' views in {@code generation}, in list order per order, and records their
+   * ids in that generation's inbox, all in one transaction: when it fails, nothing of the batch was applied. Answers
+   * the ids applied now; an event applied before, or earlier in the list, changes nothing.
    */
-  Future<Boolean> apply(int generation, DomainEvent event);
+  Future<Set<String>> applyBatch(int generation, List<DomainEvent> events);
+
+  /** {@link #applyBatch} of one event: false, changing nothing, when it was applied before. */
+  default Future<Boolean> apply(int generation, DomainEvent event) {
+    return applyBatch(generation, List.of(event)).map(applied -> !applied.isEmpty());
+  }
 
   /** How many distinct events {@code generation} has applied. */
   Future<Long> appliedCount(int generation);

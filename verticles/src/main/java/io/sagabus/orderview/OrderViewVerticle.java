@@ -16,7 +16,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,16 +109,22 @@ public final class OrderViewVerticle extends VerticleBase {
 
   // ---- the projections ----
 
-  /** Applies events to {@code generation}: its lag counts as live once that generation is the one being served. */
-  private Function<DomainEvent, Future<Void>> projector(int generation) {
-    return event -> views.apply(generation, event).map(fresh -> {
-      (generation == liveGeneration ? liveLag : rebuildLag).applied(event, fresh);
+  /**
+   * Applies a batch of events to {@code generation} in one transaction, then records each event's lag: it counts as
+   * live once that generation is the one being served.
+   */
+  private Function<List<DomainEvent>, Future<Void>> projector(int generation) {
+    return events -> views.applyBatch(generation, events).map(applied -> {
+      ProjectionLag lag = generation == liveGeneration ? liveLag : rebuildLag;
+      // An event twice in one batch was applied once: only its first sight counts as applied.
+      Set<String> unrecorded = new HashSet<>(applied);
+      events.forEach(event -> lag.applied(event, unrecorded.remove(event.eventId())));
       return null;
     });
   }
 
   private Future<Void> follow(int generation) {
-    return log.subscribe(ProjectionRebuild.groupOf(group, generation), EventTopics.ALL, EventLog.StartFrom.EARLIEST, projector(generation))
+    return log.subscribeBatch(ProjectionRebuild.groupOf(group, generation), EventTopics.ALL, EventLog.StartFrom.EARLIEST, projector(generation))
         .compose(subscription -> switchTo(generation, subscription));
   }
 

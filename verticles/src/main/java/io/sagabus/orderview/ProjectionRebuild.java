@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Lock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ final class ProjectionRebuild {
   private final OrderViewStore views;
   private final EventLog log;
   private final String group;
-  private final Function<Integer, Function<DomainEvent, Future<Void>>> projector;
+  private final Function<Integer, Function<List<DomainEvent>, Future<Void>>> projector;
   private final Switch switchTo;
   private Running running;
 
@@ -68,7 +69,7 @@ final class ProjectionRebuild {
   }
 
   ProjectionRebuild(Vertx vertx, OrderViewStore views, EventLog log, String group,
-      Function<Integer, Function<DomainEvent, Future<Void>>> projector, Switch switchTo) {
+      Function<Integer, Function<List<DomainEvent>, Future<Void>>> projector, Switch switchTo) {
     this.vertx = vertx;
     this.views = views;
     this.log = log;
@@ -93,7 +94,7 @@ final class ProjectionRebuild {
             .compose(rebuild -> {
               running = rebuild;
               return save(rebuild.status)
-                  .compose(ignored -> log.subscribe(groupOf(group, rebuild.generation), EventTopics.ALL, EventLog.StartFrom.EARLIEST,
+                  .compose(ignored -> log.subscribeBatch(groupOf(group, rebuild.generation), EventTopics.ALL, EventLog.StartFrom.EARLIEST,
                       projector.apply(rebuild.generation)))
                   .map(subscription -> {
                     rebuild.subscription = subscription;

@@ -49,8 +49,17 @@ abstract class OnOneContext<S> {
   }
 
   <T> T run(Supplier<Future<T>> operation) {
+    return TestCluster.await(onContext(operation));
+  }
+
+  /** The failure of an operation that must fail; null when it succeeded. */
+  <T> Throwable runFailing(Supplier<Future<T>> operation) {
+    return TestCluster.await(onContext(operation).transform(done -> Future.succeededFuture(done.cause())));
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> operation) {
     Promise<T> promise = Promise.promise();
     context.runOnContext(ignored -> operation.get().onComplete(promise));
-    return TestCluster.await(promise.future());
+    return promise.future();
   }
 }

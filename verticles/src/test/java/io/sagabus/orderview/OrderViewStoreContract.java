@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link OrderViewStore} adapter must do; each adapter's subclass runs it against a fresh store per test. */
@@ -177,6 +178,120 @@ abstract class OrderViewStoreContract extends OnOneContext<OrderViewStore> {
     assertThat(afterSwitch).containsExactly("ord-new");
     assertThat(active()).isEqualTo(rebuilt);
     assertThat(run(() -> store.appliedCount(rebuilt))).isEqualTo(6L);
+  }
+
+  @Test
+  void batchOfManyOrders_interleaved_foldsEachOrderWhole_inOneCall() {
+    Instant start = Instant.parse("2026-11-23T10:00:00Z");
+    List<List<DomainEvent>> orders = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      orders.add(i % 10 == 0 ? OrderEvents.cancelled("ord-many-" + i, "dave", 1, 10, start.plusSeconds(i))
+          : OrderEvents.completed("ord-many-" + i, "dave", 2, 10, start.plusSeconds(i)));
+    }
+    // As a poll holds them: every order's first event, then every order's second, and so on.
+    List<DomainEvent> batch = new ArrayList<>();
+    for (int step = 0; step < 6; step++) {
+      for (List<DomainEvent> order : orders) {
+        if (step < order.size()) {
+          batch.add(order.get(step));
+        }
+      }
+    }
+    int generation = active();
+
+    Set<String> applied = run(() -> store.applyBatch(generation, batch));
+
+    assertThat(applied).hasSize(batch.size());
+    assertThat(run(() -> store.appliedCount(generation))).isEqualTo(batch.size());
+    for (int i = 0; i < 300; i++) {
+      String orderId = "ord-many-" + i;
+      JsonObject view = run(() -> store.get(orderId));
+      assertThat(view.getJsonArray("timeline")).as(orderId).hasSize(orders.get(i).size());
+      assertThat(view.getString("status")).as(orderId).isEqualTo(i % 10 == 0 ? "CANCELLED" : "COMPLETED");
+    }
+  }
+
+  @Test
+  void duplicatesInsideOneBatchAndAcrossBatches_changeNothing() {
+    String orderId = "ord-" + UUID.randomUUID();
+    List<DomainEvent> events = OrderEvents.completed(orderId, "cust-6", 2, 30, Instant.parse("2026-11-23T10:00:00Z"));
+    int generation = active();
+
+    Set<String> first = run(() -> store.applyBatch(generation, List.of(events.get(0), events.get(1), events.get(0), events.get(2), events.get(1))));
+    Set<String> second = run(() -> store.applyBatch(generation, List.of(events.get(2), events.get(3), events.get(4), events.get(5), events.get(5))));
+    JsonObject view = run(() -> store.get(orderId));
+    Set<String> third = run(() -> store.applyBatch(generation, events));
+
+    assertThat(first).containsExactlyInAnyOrder(events.get(0).eventId(), events.get(1).eventId(), events.get(2).eventId());
+    assertThat(second).containsExactlyInAnyOrder(events.get(3).eventId(), events.get(4).eventId(), events.get(5).eventId());
+    assertThat(third).isEmpty();
+    assertThat(view.getJsonArray("timeline")).hasSize(6);
+    assertThat(run(() -> store.get(orderId))).isEqualTo(view);
+    assertThat(run(() -> store.appliedCount(generation))).isEqualTo(6L);
+  }
+
+  @Test
+  void eventsOfOneOrderInOneBatch_foldInListOrder_asOneByOneWould() {
+    String orderId = "ord-" + UUID.randomUUID();
+    Instant at = Instant.parse("2026-11-23T10:00:00Z");
+    List<DomainEvent> events = new ArrayList<>(OrderEvents.completed(orderId, "cust-7", 1, 100, at));
+    // A corrected charge: the later payment event in the list must win.
+    events.add(3, OrderEvents.event(EventTopics.PAYMENT_PROCESSED, orderId, at.plusMillis(2),
+        new JsonObject().put("customerId", "cust-7").put("amount", 90L)));
+    int generation = active();
+    applyAll(generation, events);
+    JsonObject oneByOne = run(() -> store.get(orderId));
+    int other = run(store::createGeneration);
+
+    run(() -> store.applyBatch(other, events));
+    run(() -> store.activate(other));
+
+    JsonObject batched = run(() -> store.get(orderId));
+    assertThat(batched).isEqualTo(oneByOne);
+    assertThat(batched.getJsonObject("totals").getLong("charged")).isEqualTo(90L);
+  }
+
+  @Test
+  void failedBatch_leavesNothingApplied_andCanBeAppliedAgain() {
+    Instant at = Instant.parse("2026-11-23T10:00:00Z");
+    List<DomainEvent> good = new ArrayList<>(OrderEvents.completed("ord-fail-a", "erin", 1, 10, at));
+    good.addAll(OrderEvents.completed("ord-fail-b", "erin", 1, 10, at));
+    List<DomainEvent> withUnfoldable = new ArrayList<>(good);
+    withUnfoldable.add(OrderEvents.event(EventTopics.ORDER_CREATED, "ord-fail-c", at, new JsonObject().put("items", "not a list")));
+    int generation = active();
+
+    Throwable failure = runFailing(() -> store.applyBatch(generation, withUnfoldable));
+    long appliedAfterFailure = run(() -> store.appliedCount(generation));
+    JsonObject viewAfterFailure = run(() -> store.get("ord-fail-a"));
+    Set<String> retried = run(() -> store.applyBatch(generation, good));
+
+    assertThat(failure).isNotNull();
+    assertThat(appliedAfterFailure).isZero();
+    assertThat(viewAfterFailure).isNull();
+    assertThat(retried).hasSize(good.size());
+    assertThat(run(() -> store.get("ord-fail-a")).getString("status")).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void concurrentBatchesTouchingTheSameOrders_allLand() {
+    Instant start = Instant.parse("2026-11-23T10:00:00Z");
+    List<DomainEvent> all = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      all.addAll(OrderEvents.completed("ord-conc-" + i, "frank", 1, 10, start.plusSeconds(i)));
+    }
+    // Split by type, as batches from different partitions would be, and applied at once.
+    List<List<DomainEvent>> byType = new ArrayList<>(all.stream()
+        .collect(Collectors.groupingBy(DomainEvent::type)).values());
+    int generation = active();
+
+    run(() -> Future.all(byType.stream().map(batch -> store.applyBatch(generation, batch)).toList()));
+
+    for (int i = 0; i < 50; i++) {
+      String orderId = "ord-conc-" + i;
+      JsonObject view = run(() -> store.get(orderId));
+      assertThat(view.getJsonArray("timeline")).as(orderId).hasSize(6);
+      assertThat(view.getString("status")).as(orderId).isEqualTo("COMPLETED");
+    }
   }
 
   private static Set<String> ids(OrderViewStore.Page page) {

@@ -16,8 +16,8 @@ import java.util.function.Function;
  * The event log of a node without Kafka: node-local and in memory, with Kafka's consumer semantics so the event flow
  * works the same under {@code java -jar}. Each topic has {@link EventLogSettings#partitions()} partitions chosen by
  * the key's hash; a consumer group keeps one position per partition, which outlives its subscriptions; the group's
- * subscriptions to a topic share its partitions; a partition delivers one event at a time, in order, and redelivers
- * after a back-off when the handler fails.
+ * subscriptions to a topic share its partitions; a partition delivers one event at a time (a batch subscription: its
+ * pending run, up to {@link #MAX_BATCH} events), in order, and redelivers after a back-off when the handler fails.
  *
  * <p>Retention: each partition keeps its newest {@link EventLogSettings#retainPerPartition()} events and drops older
  * ones, so memory stays bounded (11 topics x 6 partitions x 2,000 events by default). A group lagging further behind
@@ -63,6 +63,18 @@ public final class EmbeddedEventLog implements EventLog {
   @Override
   public Future<Subscription> subscribe(String groupName, Collection<String> topicNames, StartFrom startFrom,
       Function<DomainEvent, Future<Void>> handler) {
+    return join(groupName, topicNames, startFrom, 1, events -> handler.apply(events.get(0)));
+  }
+
+  @Override
+  public Future<Subscription> subscribeBatch(String groupName, Collection<String> topicNames, StartFrom startFrom,
+      Function<List<DomainEvent>, Future<Void>> handler) {
+    return join(groupName, topicNames, startFrom, MAX_BATCH, handler);
+  }
+
+  /** A new member of the group, handed runs of up to {@code batchLimit} events of one partition at a time. */
+  private Future<Subscription> join(String groupName, Collection<String> topicNames, StartFrom startFrom, int batchLimit,
+      Function<List<DomainEvent>, Future<Void>> handler) {
     Member member;
     List<Cursor> cursors;
     synchronized (this) {
@@ -70,7 +82,7 @@ public final class EmbeddedEventLog implements EventLog {
         return Future.failedFuture(new IllegalStateException("the event log is closed"));
       }
       Group group = groups.computeIfAbsent(groupName, name -> new Group());
-      member = new Member(group, Set.copyOf(topicNames), handler, vertx.getOrCreateContext());
+      member = new Member(group, Set.copyOf(topicNames), batchLimit, handler, vertx.getOrCreateContext());
       for (String topic : member.topics) {
         Partition[] partitions = partitions(topic);
         for (int p = 0; p < partitions.length; p++) {
@@ -104,9 +116,12 @@ public final class EmbeddedEventLog implements EventLog {
     });
   }
 
-  /** Hands the cursor's next event to the member owning its partition, unless one is in hand or waiting to retry. */
+  /**
+   * Hands the cursor's next events (up to the owner's batch limit) to the member owning its partition, unless some are
+   * in hand or waiting to retry.
+   */
   private void pump(Cursor cursor) {
-    DomainEvent event;
+    List<DomainEvent> events;
     Member owner;
     long offset;
     synchronized (this) {
@@ -120,28 +135,20 @@ public final class EmbeddedEventLog implements EventLog {
         return;
       }
       offset = cursor.offset;
-      event = partition.at(offset);
+      events = partition.range(offset, Math.min(partition.end(), offset + owner.batchLimit));
       cursor.inHand = true;
     }
-    owner.context.runOnContext(ignored -> {
-      Future<Void> handled;
-      try {
-        handled = owner.handler.apply(event);
-      } catch (RuntimeException e) {
-        handled = Future.failedFuture(e);
-      }
-      (handled == null ? Future.<Void>failedFuture("handler returned no future") : handled)
-          .onComplete(done -> settle(cursor, offset, done.succeeded()));
-    });
+    owner.context.runOnContext(ignored -> Handlers.call(owner.handler, events)
+        .onComplete(done -> settle(cursor, offset, events.size(), done.succeeded())));
   }
 
-  private void settle(Cursor cursor, long offset, boolean succeeded) {
+  private void settle(Cursor cursor, long offset, int handed, boolean succeeded) {
     long retryInMs = 0;
     synchronized (this) {
       cursor.inHand = false;
       if (succeeded) {
         if (cursor.offset == offset) {
-          cursor.offset++;
+          cursor.offset += handed;
         }
         cursor.failures = 0;
       } else {
@@ -173,8 +180,9 @@ public final class EmbeddedEventLog implements EventLog {
       return start + events.size();
     }
 
-    DomainEvent at(long offset) {
-      return events.get((int) (offset - start));
+    /** A copy of the events from offset {@code from} up to {@code to}, exclusive. */
+    List<DomainEvent> range(long from, long to) {
+      return List.copyOf(events.subList((int) (from - start), (int) (to - start)));
     }
 
     void append(DomainEvent event, int retain) {
@@ -218,12 +226,14 @@ public final class EmbeddedEventLog implements EventLog {
   private final class Member implements Subscription {
     final Group group;
     final Set<String> topics;
-    final Function<DomainEvent, Future<Void>> handler;
+    final int batchLimit;
+    final Function<List<DomainEvent>, Future<Void>> handler;
     final Context context;
 
-    Member(Group group, Set<String> topics, Function<DomainEvent, Future<Void>> handler, Context context) {
+    Member(Group group, Set<String> topics, int batchLimit, Function<List<DomainEvent>, Future<Void>> handler, Context context) {
       this.group = group;
       this.topics = topics;
+      this.batchLimit = batchLimit;
       this.handler = handler;
       this.context = context;
     }

@@ -14,6 +14,12 @@ public interface EventLog {
   /** Where a consumer group without committed offsets starts. */
   enum StartFrom { EARLIEST, LATEST }
 
+  /**
+   * The most events one batch of {@link #subscribeBatch} holds. Large, so a projection that fell behind catches up in
+   * few transactions; a projection keeping up gets what arrived during its previous batch, usually far fewer.
+   */
+  int MAX_BATCH = 10_000;
+
   /** A running subscription; closing it stops delivery after the event in hand. */
   interface Subscription {
     Future<Void> close();
@@ -41,6 +47,17 @@ public interface EventLog {
    */
   Future<Subscription> subscribe(String group, Collection<String> topics, StartFrom startFrom,
       Function<DomainEvent, Future<Void>> handler);
+
+  /**
+   * Delivers the topics' events to {@code handler} at least once in batches of up to {@link #MAX_BATCH}, in log order
+   * per key inside a batch and from one batch to the next, so a handler can do one transaction's work for many
+   * events. Kafka hands over a whole poll, one batch at a time; the embedded log one partition's pending run, its
+   * partitions side by side. The group's position moves past a batch only after the handler's future succeeds; when
+   * it fails nothing of the batch counts as handled, and its events come again after a back-off (possibly in other
+   * batches, with events that were not in it).
+   */
+  Future<Subscription> subscribeBatch(String group, Collection<String> topics, StartFrom startFrom,
+      Function<List<DomainEvent>, Future<Void>> handler);
 
   Future<Void> close();
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,15 +42,21 @@ import org.slf4j.LoggerFactory;
  * on a single sender thread, so records reach the producer in call order, and the producer's {@code send} (which
  * blocks while the broker's metadata is unknown) never runs on an event loop.
  *
- * <p>A subscription is one consumer of the group ({@code topicPrefix + group}) polling by itself: it hands each
- * partition's records to the handler one at a time, commits the offsets the handler finished after every poll, and
- * when the handler fails it rewinds that partition to the failed record and pauses it for a back-off, so the other
- * partitions keep flowing and the failed one resumes in order.
+ * <p>A subscription is one consumer of the group ({@code topicPrefix + group}) polling by itself, one poll at a time.
+ * A per-event subscription hands each key's records to the handler one at a time, the keys side by side; a batch
+ * subscription hands the whole poll over at once. After every poll it commits each partition up to its first event
+ * not handled (all of the poll's partitions when a batch succeeded), rewinds the partitions that stopped short to
+ * that event and pauses them for a back-off, so the other partitions keep flowing and the stopped ones resume in order.
  */
 public final class KafkaEventLog implements EventLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * The most records a per-event subscription polls at once: it runs a handler for each of their keys side by side,
+   * so this bounds the handlers in flight. A batch subscription polls up to {@link #MAX_BATCH}.
+   */
+  private static final int PER_EVENT_POLL_RECORDS = 2_000;
   /** How long subscribe waits for the first partition assignment before it answers anyway. */
   private static final long ASSIGNMENT_WAIT_MS = 15_000;
 
@@ -121,9 +128,20 @@ public final class KafkaEventLog implements EventLog {
   @Override
   public Future<Subscription> subscribe(String group, Collection<String> topics, StartFrom startFrom,
       Function<DomainEvent, Future<Void>> handler) {
+    return start(group, topics, startFrom, PER_EVENT_POLL_RECORDS, eachKeyInOrder(handler));
+  }
+
+  @Override
+  public Future<Subscription> subscribeBatch(String group, Collection<String> topics, StartFrom startFrom,
+      Function<List<DomainEvent>, Future<Void>> handler) {
+    return start(group, topics, startFrom, MAX_BATCH, wholePoll(handler));
+  }
+
+  private Future<Subscription> start(String group, Collection<String> topics, StartFrom startFrom, int pollRecords,
+      Delivery delivery) {
     Set<String> kafkaTopics = topics.stream().map(settings::topic).collect(Collectors.toSet());
     return ensureTopics(kafkaTopics).compose(ignored -> {
-      KafkaSubscription subscription = new KafkaSubscription(settings.group(group), kafkaTopics, startFrom, handler);
+      KafkaSubscription subscription = new KafkaSubscription(settings.group(group), kafkaTopics, startFrom, pollRecords, delivery);
       subscriptions.add(subscription);
       return subscription.start();
     });
@@ -175,18 +193,82 @@ public final class KafkaEventLog implements EventLog {
     return false;
   }
 
+  /** A readable event of a poll and where it sits in the log. */
+  private record Polled(TopicPartition partition, long offset, DomainEvent event) {}
+
+  /**
+   * How a subscription hands a poll's readable events to its handler. It answers, for each partition where handling
+   * stopped, the offset of its first event not handled: the partition is committed up to there and rewound there.
+   */
+  private interface Delivery {
+    Future<Map<TopicPartition, Long>> deliver(List<Polled> events, BooleanSupplier closed);
+  }
+
+  /**
+   * Each key's events one at a time and in order, the keys side by side: order is promised per key, so a slow key
+   * does not hold the rest of its partition. Events after a partition's first failure that were handled anyway come
+   * again: consumers dedupe by eventId.
+   */
+  private static Delivery eachKeyInOrder(Function<DomainEvent, Future<Void>> handler) {
+    return (events, closed) -> {
+      Map<String, List<Polled>> byKey = new LinkedHashMap<>();
+      events.forEach(polled -> byKey.computeIfAbsent(polled.event().key(), key -> new ArrayList<>()).add(polled));
+      Map<TopicPartition, Long> firstUnhandled = new HashMap<>();
+      return Future.join(byKey.values().stream().map(keyEvents -> inOrder(handler, keyEvents, 0, closed, firstUnhandled)).toList())
+          .transform(ignored -> Future.succeededFuture(firstUnhandled));
+    };
+  }
+
+  /** Handles one key's events in order; the first failure (or closing) stops the key and is remembered for its partition. */
+  private static Future<Void> inOrder(Function<DomainEvent, Future<Void>> handler, List<Polled> events, int index,
+      BooleanSupplier closed, Map<TopicPartition, Long> firstUnhandled) {
+    if (index == events.size()) {
+      return Future.succeededFuture();
+    }
+    Polled polled = events.get(index);
+    if (closed.getAsBoolean()) {
+      firstUnhandled.merge(polled.partition(), polled.offset(), Math::min);
+      return Future.succeededFuture();
+    }
+    return Handlers.call(handler, polled.event()).transform(done -> {
+      if (done.succeeded()) {
+        return inOrder(handler, events, index + 1, closed, firstUnhandled);
+      }
+      LOG.debug("handler of {} failed at offset {}: {}", polled.partition(), polled.offset(), done.cause().toString());
+      firstUnhandled.merge(polled.partition(), polled.offset(), Math::min);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The whole poll as one batch: when the handler fails, every partition of the poll goes back to its first event. */
+  private static Delivery wholePoll(Function<List<DomainEvent>, Future<Void>> handler) {
+    return (events, closed) -> {
+      Map<TopicPartition, Long> firstOfEach = new HashMap<>();
+      events.forEach(polled -> firstOfEach.merge(polled.partition(), polled.offset(), Math::min));
+      if (events.isEmpty() || closed.getAsBoolean()) {
+        return Future.succeededFuture(firstOfEach);
+      }
+      return Handlers.call(handler, events.stream().map(Polled::event).toList()).transform(done -> {
+        if (done.failed()) {
+          LOG.debug("batch handler failed on {} events of {}: {}", events.size(), firstOfEach.keySet(), done.cause().toString());
+        }
+        return Future.succeededFuture(done.succeeded() ? Map.of() : firstOfEach);
+      });
+    };
+  }
+
   private final class KafkaSubscription implements Subscription {
     private final KafkaConsumer<String, String> consumer;
     private final Set<String> topics;
-    private final Function<DomainEvent, Future<Void>> handler;
+    private final Delivery delivery;
     private final Map<TopicPartition, Integer> failures = new HashMap<>();
     private final Promise<Subscription> assigned = Promise.promise();
     private Future<Void> round = Future.succeededFuture();
     private boolean closed;
 
-    KafkaSubscription(String group, Set<String> topics, StartFrom startFrom, Function<DomainEvent, Future<Void>> handler) {
+    KafkaSubscription(String group, Set<String> topics, StartFrom startFrom, int pollRecords, Delivery delivery) {
       this.topics = topics;
-      this.handler = handler;
+      this.delivery = delivery;
       Map<String, String> config = new HashMap<>();
       config.put("bootstrap.servers", bootstrap);
       config.put("group.id", group);
@@ -194,7 +276,7 @@ public final class KafkaEventLog implements EventLog {
       config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
       config.put("enable.auto.commit", "false");
       config.put("auto.offset.reset", startFrom == StartFrom.EARLIEST ? "earliest" : "latest");
-      config.put("max.poll.records", "2000");
+      config.put("max.poll.records", String.valueOf(pollRecords));
       this.consumer = KafkaConsumer.create(vertx, config);
     }
 
@@ -237,35 +319,33 @@ public final class KafkaEventLog implements EventLog {
     }
 
     /**
-     * Delivers each key's records in order, the keys side by side (order is promised per key, so a slow key does not
-     * hold the rest of its partition), then commits each partition up to its first failed record and rewinds it there.
-     * Records after a failure that were handled anyway come again: consumers dedupe by eventId.
+     * Hands the poll's events over, then commits each partition up to its first event not handled (the end of the
+     * poll when all were) and rewinds it there. A subscription closing meanwhile commits only what was handled.
      */
     private Future<Void> deliver(KafkaConsumerRecords<String, String> records) {
       if (records.isEmpty()) {
         return Future.succeededFuture();
       }
-      Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
+      List<Polled> events = new ArrayList<>(records.size());
       Map<TopicPartition, Long> pollEnd = new HashMap<>();
       records.records().forEach(record -> {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        String key = record.key() == null ? partition.toString() : record.key();
-        byKey.computeIfAbsent(key, ignored -> new ArrayList<>()).add(record);
         pollEnd.merge(partition, record.offset() + 1, Math::max);
+        DomainEvent event = decode(record);
+        if (event != null) {
+          events.add(new Polled(partition, record.offset(), event));
+        }
       });
-      Map<TopicPartition, ConsumerRecord<String, String>> firstFailed = new HashMap<>();
-      List<Future<Void>> keys = byKey.values().stream().map(keyRecords -> deliverInOrder(keyRecords, 0, firstFailed)).toList();
-      return Future.join(keys).compose(ignored -> {
+      return delivery.deliver(events, () -> closed).compose(firstUnhandled -> {
         Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
         List<Future<Void>> rewinds = new ArrayList<>();
         pollEnd.forEach((partition, end) -> {
-          ConsumerRecord<String, String> failed = firstFailed.get(partition);
-          long next = failed == null ? end : failed.offset();
-          handled.put(partition, new OffsetAndMetadata(next, null));
-          if (failed == null) {
+          Long unhandled = firstUnhandled.get(partition);
+          handled.put(partition, new OffsetAndMetadata(unhandled == null ? end : unhandled, null));
+          if (unhandled == null) {
             failures.remove(partition);
-          } else {
-            rewinds.add(rewind(partition, failed));
+          } else if (!closed) {
+            rewinds.add(rewind(partition, unhandled));
           }
         });
         return Future.join(rewinds).compose(none -> consumer.commit(handled).<Void>mapEmpty().recover(failure -> {
@@ -276,48 +356,23 @@ public final class KafkaEventLog implements EventLog {
       });
     }
 
-    /** Handles one key's records in order; the first failure stops the key and is remembered for its partition. */
-    private Future<Void> deliverInOrder(List<ConsumerRecord<String, String>> records, int index,
-        Map<TopicPartition, ConsumerRecord<String, String>> firstFailed) {
-      if (index == records.size() || closed) {
-        return Future.succeededFuture();
-      }
-      ConsumerRecord<String, String> record = records.get(index);
-      return handle(record).transform(done -> {
-        if (done.succeeded()) {
-          return deliverInOrder(records, index + 1, firstFailed);
-        }
-        LOG.debug("handler of {}-{} failed at offset {}: {}", record.topic(), record.partition(), record.offset(), done.cause().toString());
-        firstFailed.merge(new TopicPartition(record.topic(), record.partition()), record,
-            (known, candidate) -> candidate.offset() < known.offset() ? candidate : known);
-        return Future.succeededFuture();
-      });
-    }
-
-    /** Goes back to the failed record and holds the partition for a growing back-off before it is delivered again. */
-    private Future<Void> rewind(TopicPartition partition, ConsumerRecord<String, String> failed) {
+    /** Goes back to the first unhandled event and holds the partition for a growing back-off before it comes again. */
+    private Future<Void> rewind(TopicPartition partition, long offset) {
       long backoff = RetryBackoff.delayMs(failures.merge(partition, 1, Integer::sum));
-      LOG.debug("redelivering {} from offset {} in {} ms", partition, failed.offset(), backoff);
-      return consumer.seek(partition, failed.offset())
+      LOG.debug("redelivering {} from offset {} in {} ms", partition, offset, backoff);
+      return consumer.seek(partition, offset)
           .compose(ignored -> consumer.pause(partition))
           .onSuccess(ignored -> vertx.setTimer(backoff, id -> consumer.resume(partition)))
           .recover(failure -> Future.succeededFuture());
     }
 
-    private Future<Void> handle(ConsumerRecord<String, String> record) {
-      DomainEvent event;
+    /** The record's event, or null for an unreadable record: redelivering it would stop its partition for good. */
+    private DomainEvent decode(ConsumerRecord<String, String> record) {
       try {
-        event = DomainEvent.fromJson(new JsonObject(record.value()));
+        return DomainEvent.fromJson(new JsonObject(record.value()));
       } catch (IllegalArgumentException | DecodeException | NullPointerException e) {
-        // Redelivering an unreadable record would stop its partition for good.
         LOG.warn("skipping unreadable event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-        return Future.succeededFuture();
-      }
-      try {
-        Future<Void> handled = handler.apply(event);
-        return handled == null ? Future.failedFuture("handler returned no future") : handled;
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
+        return null;
       }
     }
   }

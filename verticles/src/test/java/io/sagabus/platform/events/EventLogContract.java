@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,15 +54,7 @@ abstract class EventLogContract {
   @Test
   void eventsOfOneKey_areDeliveredInPublishOrder_acrossKeysAndPublishes() {
     List<String> keys = List.of("order-a", "order-b", "order-c", "order-d");
-    for (int batch = 0; batch < 5; batch++) {
-      List<DomainEvent> events = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        for (String key : keys) {
-          events.add(event(EventTopics.ORDER_CREATED, key, batch * 20 + i));
-        }
-      }
-      done(log.publish(events));
-    }
+    publishInterleaved(keys, 5, 20);
     Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
     subscribe("ordered", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
       seen.computeIfAbsent(event.key(), key -> Collections.synchronizedList(new ArrayList<>())).add(event.payload().getInteger("seq"));
@@ -208,10 +201,103 @@ abstract class EventLogContract {
     assertThat(received).containsExactly(sent);
   }
 
+  @Test
+  void batches_keepEachKeysPublishOrder_andLoseNothing() {
+    List<String> keys = IntStream.range(0, 8).mapToObj(i -> "order-b" + i).toList();
+    publishInterleaved(keys, 4, 25);
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    subscribeBatch("batched", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, batch -> {
+      sizes.add(batch.size());
+      batch.forEach(event -> seen.computeIfAbsent(event.key(), key -> Collections.synchronizedList(new ArrayList<>()))
+          .add(event.payload().getInteger("seq")));
+      return Future.succeededFuture();
+    });
+    List<Integer> expected = IntStream.range(0, 100).boxed().toList();
+    await().atMost(WAIT).untilAsserted(() -> keys.forEach(key -> assertThat(seen.get(key)).as(key).isEqualTo(expected)));
+    assertThat(sizes).as("batch sizes").anyMatch(size -> size > 1).allMatch(size -> size >= 1 && size <= EventLog.MAX_BATCH);
+  }
+
+  @Test
+  void failedBatch_comesAgainAfterABackoff_inOrder_andEveryEventSucceedsOnce() {
+    List<String> topics = List.of(EventTopics.ORDER_CREATED, EventTopics.PAYMENT_PROCESSED);
+    List<DomainEvent> events = new ArrayList<>();
+    for (int seq = 0; seq < 10; seq++) {
+      for (int key = 0; key < 6; key++) {
+        for (String topic : topics) {
+          events.add(event(topic, "order-f" + key, seq));
+        }
+      }
+    }
+    done(log.publish(events));
+    Set<String> refused = ConcurrentHashMap.newKeySet();
+    Map<String, List<Integer>> handled = new ConcurrentHashMap<>();
+    int[] failuresLeft = {2};
+    subscribeBatch("batch-retry", topics, StartFrom.EARLIEST, batch -> {
+      synchronized (failuresLeft) {
+        if (failuresLeft[0] > 0) {
+          failuresLeft[0]--;
+          batch.forEach(event -> refused.add(event.eventId()));
+          return Future.failedFuture("handler refuses this batch for now");
+        }
+      }
+      batch.forEach(event -> handled.computeIfAbsent(event.type() + "/" + event.key(), stream -> Collections.synchronizedList(new ArrayList<>()))
+          .add(event.payload().getInteger("seq")));
+      return Future.succeededFuture();
+    });
+    List<Integer> expected = IntStream.range(0, 10).boxed().toList();
+    await().atMost(WAIT).until(() -> handled.values().stream().mapToInt(List::size).sum() >= events.size());
+    // A successful batch is never delivered again: each stream's events succeed exactly once, in order.
+    assertThat(handled).hasSize(12);
+    handled.forEach((stream, seqs) -> assertThat(seqs).as(stream).isEqualTo(expected));
+    assertThat(refused).isNotEmpty();
+  }
+
+  @Test
+  void failedBatch_commitsNothing_soTheGroupGetsItWholeAfterResubscribing() throws Exception {
+    done(log.publish(IntStream.range(0, 20).mapToObj(i -> event(EventTopics.ORDER_CANCELLED, "order-uncommitted", i)).toList()));
+    List<Integer> refused = Collections.synchronizedList(new ArrayList<>());
+    Subscription failing = subscribeBatch("batch-uncommitted", List.of(EventTopics.ORDER_CANCELLED), StartFrom.EARLIEST, batch -> {
+      batch.forEach(event -> refused.add(event.payload().getInteger("seq")));
+      return Future.failedFuture("handler refuses every batch");
+    });
+    await().atMost(WAIT).until(() -> !refused.isEmpty());
+    failing.close().await(30, TimeUnit.SECONDS);
+    subscriptions.remove(failing);
+
+    List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
+    subscribeBatch("batch-uncommitted", List.of(EventTopics.ORDER_CANCELLED), StartFrom.EARLIEST, batch -> {
+      batch.forEach(event -> handled.add(event.payload().getInteger("seq")));
+      return Future.succeededFuture();
+    });
+    await().atMost(WAIT).until(() -> handled.size() >= 20);
+    assertThat(handled).isEqualTo(IntStream.range(0, 20).boxed().toList());
+  }
+
+  protected Subscription subscribeBatch(String group, List<String> topics, StartFrom from,
+      Function<List<DomainEvent>, Future<Void>> handler) {
+    Subscription subscription = done(log.subscribeBatch(group, topics, from, handler));
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
   protected Subscription subscribe(String group, List<String> topics, StartFrom from, Function<DomainEvent, Future<Void>> handler) {
     Subscription subscription = done(log.subscribe(group, topics, from, handler));
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** {@code publishes} publishes of {@code perKey} order-created events per key, keys interleaved, seq counting up per key. */
+  private void publishInterleaved(List<String> keys, int publishes, int perKey) {
+    for (int publish = 0; publish < publishes; publish++) {
+      List<DomainEvent> events = new ArrayList<>();
+      for (int i = 0; i < perKey; i++) {
+        for (String key : keys) {
+          events.add(event(EventTopics.ORDER_CREATED, key, publish * perKey + i));
+        }
+      }
+      done(log.publish(events));
+    }
   }
 
   protected static DomainEvent event(String type, String key, int seq) {
