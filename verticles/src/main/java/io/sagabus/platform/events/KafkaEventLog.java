@@ -85,6 +85,10 @@ public final class KafkaEventLog implements EventLog {
     producerConfig.put("linger.ms", "5");
     producerConfig.put("batch.size", String.valueOf(256 * 1024));
     producerConfig.put("client.id", "sagabus-events-producer");
+    // One request in flight per broker: with more, a produce that reaches a partition just created before the broker
+    // has applied it can be overtaken by the next one, and the idempotent producer then retries the first with an
+    // out-of-order sequence until it expires (KAFKA-15591). Each request still carries every partition's batch.
+    producerConfig.put("max.in.flight.requests.per.connection", "1");
     // A record the broker cannot take fails within 30 s instead of the default 2 min, so a caller (the relay) retries
     // soon after Kafka is back; a send waiting for unknown metadata holds the sender thread 10 s at most.
     producerConfig.put("request.timeout.ms", "10000");
