@@ -20,7 +20,7 @@ import java.util.function.Function;
  * pending run, up to {@link #MAX_BATCH} events), in order, and redelivers after a back-off when the handler fails.
  *
  * <p>Retention: each partition keeps its newest {@link EventLogSettings#retainPerPartition()} events and drops older
- * ones, so memory stays bounded (11 topics x 6 partitions x 2,000 events by default). A group lagging further behind
+ * ones, so memory stays bounded (16 topics x 6 partitions x 2,000 events by default). A group lagging further behind
  * than that skips what was dropped, as a Kafka consumer does past the topic's retention. Lost on restart.
  *
  * <p>Thread-safe: verticles on any event loop publish and subscribe; handlers run on the subscriber's context.
