@@ -50,6 +50,8 @@ public final class LocalBuckets implements RateLimitBackend {
           return entry.bucket.take(policy, cost, now);
         }
       }
+      // Evicted but maybe not yet unmapped: unmap it (outside its lock) before looking again.
+      buckets.remove(key, entry);
     }
   }
 
@@ -67,16 +69,24 @@ public final class LocalBuckets implements RateLimitBackend {
     }
   }
 
+  /**
+   * Drops buckets that are full again. Lock order: a map bin's lock may be held while taking an entry's
+   * ({@link #withPolicy} runs inside {@code compute}), never the reverse, so the entry is unmapped after its lock is
+   * released.
+   */
   public int evictIdle() {
     long now = clock.getAsLong();
     int evicted = 0;
     for (Map.Entry<String, Entry> mapping : buckets.entrySet()) {
       Entry entry = mapping.getValue();
+      boolean idle;
       synchronized (entry) {
-        if (!entry.evicted && entry.bucket.idleSince(entry.policy, now) && buckets.remove(mapping.getKey(), entry)) {
-          entry.evicted = true;
-          evicted++;
-        }
+        idle = !entry.evicted && entry.bucket.idleSince(entry.policy, now);
+        entry.evicted |= idle;
+      }
+      if (idle) {
+        buckets.remove(mapping.getKey(), entry);
+        evicted++;
       }
     }
     return evicted;

@@ -195,6 +195,9 @@ public final class RateLimitVerticle extends VerticleBase {
     vertx.sharedData().<String, JsonObject>getAsyncMap(STATE_MAP)
         .compose(map -> map.put("rules", document))
         .onSuccess(ignored -> {
+          // In force here before the reply: decisions run on every event loop, and the next request may be decided
+          // on another one before this loop has seen its own RULES_CHANGED.
+          rules = replacement;
           vertx.eventBus().publish(RULES_CHANGED, document);
           LOG.info("rate-limit rules replaced: {} tiers, {} endpoint rules", document.getJsonObject("tiers").size(), document.getJsonArray("rules").size());
           message.reply(document);

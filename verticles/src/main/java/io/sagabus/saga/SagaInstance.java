@@ -120,11 +120,17 @@ public final class SagaInstance {
       return count;
     }
 
-    JsonObject toJson() {
+    /** Whether the step's result is part of the saga's data: it has one, and its own call produced it. */
+    boolean producedOutput() {
+      return encodedResult != null && invoked();
+    }
+
+    /** @param decodedResult {@link #result()}, decoded once by the caller, which may need it too */
+    JsonObject toJson(JsonObject decodedResult) {
       JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical)
           .put("attempts", new JsonArray(attempts.stream().map(Attempt::toJson).toList()));
-      if (encodedResult != null) {
-        json.put("result", result());
+      if (decodedResult != null) {
+        json.put("result", decodedResult);
       }
       return json;
     }
@@ -244,7 +250,7 @@ public final class SagaInstance {
   public JsonObject data() {
     JsonObject data = new JsonObject();
     for (StepRecord step : steps) {
-      if (step.encodedResult != null && step.invoked()) {
+      if (step.producedOutput()) {
         data.mergeIn(step.result());
       }
     }
@@ -280,12 +286,22 @@ public final class SagaInstance {
 
   /** The full document: what stores keep and what the API shows. */
   public JsonObject toJson() {
+    // Each result decoded once, for its step and for the data.
+    JsonArray stepsJson = new JsonArray(new ArrayList<>(steps.size()));
+    JsonObject data = new JsonObject();
+    for (StepRecord step : steps) {
+      JsonObject result = step.result();
+      stepsJson.add(step.toJson(result));
+      if (step.producedOutput()) {
+        data.mergeIn(result);
+      }
+    }
     JsonObject json = new JsonObject()
         .put("sagaId", id)
         .put("type", type)
         .put("status", status.name())
         .put("input", input())
-        .put("data", data())
+        .put("data", data)
         .put("nextStep", nextStep)
         .put("currentStep", nextStep < steps.size() ? steps.get(nextStep).name : null)
         .put("retrying", retrying())
@@ -294,7 +310,7 @@ public final class SagaInstance {
         .put("updatedAt", updatedAt)
         .put("owner", owner)
         .put("version", version)
-        .put("steps", new JsonArray(steps.stream().map(StepRecord::toJson).toList()))
+        .put("steps", stepsJson)
         .put("transitions", new JsonArray(transitions.stream().map(Transition::toJson).toList()));
     if (error != null) {
       json.put("error", error);
