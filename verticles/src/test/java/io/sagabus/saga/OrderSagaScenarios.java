@@ -254,7 +254,7 @@ abstract class OrderSagaScenarios {
     assertThat(post(url, resolvePath, new JsonObject(), null).body().getString("field")).isEqualTo("reason");
     SagaTestSupport.Response resolved = post(url, resolvePath, new JsonObject().put("reason", "refunded by hand, ticket 42"), null);
 
-    assertThat(resolved.status()).isEqualTo(200);
+    assertThat(resolved.status()).as("resolve answered %s", resolved.body()).isEqualTo(200);
     assertThat(resolved.body().getString("status")).isEqualTo("RESOLVED");
     assertThat(resolved.body().getJsonObject("resolution").getString("reason")).isEqualTo("refunded by hand, ticket 42");
     assertThat(get(url, "/api/sagas/" + parked.getString("sagaId")).body().getString("status")).isEqualTo("RESOLVED");
