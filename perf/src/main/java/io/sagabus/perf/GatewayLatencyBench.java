@@ -5,6 +5,7 @@ import io.sagabus.node.RunningNode;
 import io.sagabus.platform.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -31,7 +32,8 @@ import org.HdrHistogram.Histogram;
  * sends requests alternately to the limiter node and the baseline node, so the machine runs at half load and both
  * sides share its noise; latency counts from the intended send time (no coordinated omission). The added p99 is
  * printed for the whole run and as the median over its one-second pairs, which a single stall cannot move. The limiter's own decision-latency timer is printed too. Usage:
- * {@code GatewayLatencyBench <redisUrl> <secondsPerPhase> [fixed req/s instead of half of max]}.
+ * {@code GatewayLatencyBench <redisUrl> <secondsPerPhase> [fixed req/s instead of half of max]}; {@code -DhttpInstances=N}
+ * sets the gateway instances of every node (default: one per event loop, as a node runs).
  */
 public final class GatewayLatencyBench {
 
@@ -98,7 +100,8 @@ public final class GatewayLatencyBench {
   private static RunningNode start(String backend, String redisUrl) throws Exception {
     JsonObject json = new JsonObject()
         .put("nodeName", "bench-" + (backend == null ? "baseline" : backend))
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort())
+            .put("instances", Integer.getInteger("httpInstances", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)))
         .put("roles", new JsonArray().add("inventory").add("ratelimit").add("gateway"))
         .put("ratelimit", new JsonObject()
             .put("enabled", backend != null)

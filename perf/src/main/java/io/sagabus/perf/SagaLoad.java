@@ -19,7 +19,9 @@ import java.lang.management.ManagementFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,7 @@ import org.HdrHistogram.Histogram;
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
  * in-flight saga with 10,000 sagas held at a slow step, and again once they finished. {@code seconds} 0 runs only the
- * heap phase.
+ * heap phase. {@code -Droles=a,b,...} runs the node with only those roles (default: all).
  */
 public final class SagaLoad {
 
@@ -69,6 +71,10 @@ public final class SagaLoad {
             .put("defaults", new JsonObject().put("bulkhead", new JsonObject().put("maxConcurrent", 20_000).put("maxQueue", 20_000)))
             .put("targets", new JsonObject().put("notification", new JsonObject().put("timeoutMs", 60_000))))
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
+    String roles = System.getProperty("roles");
+    if (roles != null) {
+      config.put("roles", new JsonArray(java.util.List.of(roles.split(","))));
+    }
     if (store.equals("postgres-journal")) {
       // The saga store on PostgreSQL, participants in memory: what the journal alone sustains.
       config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16));
@@ -237,7 +243,7 @@ public final class SagaLoad {
   static void heapPerInFlightSaga(RunningNode node, int count) throws Exception {
     var bus = node.vertx().eventBus();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
-    long before = liveHeapBytes();
+    Map<String, Long> before = liveHeapByClass();
     await(bus.request("notification.faults", new JsonObject().put("op", "send").put("replyDelayMs", 40_000), options));
     JsonObject input = new JsonObject().put("customerId", "c-perf")
         .put("items", new JsonArray().add(new JsonObject().put("sku", "SKU-PERF").put("qty", 1)))
@@ -251,16 +257,34 @@ public final class SagaLoad {
       await(Future.all(java.util.List.of(batch)));
     }
     double inFlight = awaitInFlight(node, count, 100);
-    long during = liveHeapBytes();
+    Map<String, Long> duringByClass = liveHeapByClass();
+    long during = total(duringByClass) - total(before);
     System.out.printf(Locale.ROOT, "live heap with %.0f sagas in flight: %.1f MB more than before, %.0f bytes per in-flight saga%n",
-        inFlight, (during - before) / 1e6, (during - before) / Math.max(1, inFlight));
+        inFlight, during / 1e6, during / Math.max(1, inFlight));
     await(bus.request("notification.faults", new JsonObject().put("reset", true), options));
     // The held replies come back after 40 s; then the same sagas are finished, their business records (orders, books,
     // views, event history, the retained saga record) stay, and what the engine held for them in flight is gone.
     double left = awaitInFlight(node, 0, 600);
-    long after = liveHeapBytes();
+    Map<String, Long> afterByClass = liveHeapByClass();
+    long after = total(afterByClass) - total(before);
     System.out.printf(Locale.ROOT, "live heap once they finished (%.0f still in flight): %.1f MB more than before; held only while in flight: %.0f bytes per saga%n",
-        left, (after - before) / 1e6, (during - after) / Math.max(1, inFlight));
+        left, after / 1e6, (during - after) / Math.max(1, inFlight));
+    printLargestGrowth("held while in flight", afterByClass, duringByClass, inFlight);
+    printLargestGrowth("kept after they finished", before, afterByClass, inFlight);
+  }
+
+  private static long total(Map<String, Long> byClass) {
+    return byClass.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The classes whose live bytes grew most from {@code from} to {@code to}, per saga: where the heap goes. */
+  private static void printLargestGrowth(String title, Map<String, Long> from, Map<String, Long> to, double sagas) {
+    System.out.printf(Locale.ROOT, "  %s, bytes per saga by class (largest 12):%n", title);
+    to.entrySet().stream()
+        .map(entry -> Map.entry(entry.getKey(), entry.getValue() - from.getOrDefault(entry.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(12)
+        .forEach(entry -> System.out.printf(Locale.ROOT, "    %8.0f  %s%n", entry.getValue() / Math.max(1, sagas), entry.getKey()));
   }
 
   /** Polls the in-flight gauge every 200 ms until it reaches {@code target}, at most {@code polls} times. */
@@ -281,15 +305,19 @@ public final class SagaLoad {
    * heap's "used" figure after {@code System.gc()} also counts space the collector has not given back, which made
    * the per-saga figure about three times too high.
    */
-  private static long liveHeapBytes() throws Exception {
+  private static Map<String, Long> liveHeapByClass() throws Exception {
     String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
         new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
         new Object[] {new String[0]}, new String[] {String[].class.getName()});
-    Matcher total = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE).matcher(histogram);
-    if (!total.find()) {
-      throw new IllegalStateException("no Total line in the class histogram");
+    Map<String, Long> byClass = new HashMap<>();
+    Matcher row = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE).matcher(histogram);
+    while (row.find()) {
+      byClass.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
     }
-    return Long.parseLong(total.group(1));
+    if (byClass.isEmpty()) {
+      throw new IllegalStateException("no rows in the class histogram");
+    }
+    return byClass;
   }
 
   /** Drops the tables this run created (every name starting with its prefix). */

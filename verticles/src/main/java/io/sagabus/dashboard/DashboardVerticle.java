@@ -7,6 +7,7 @@ import io.sagabus.chaos.contract.ChaosAddresses;
 import io.sagabus.dashboard.contract.DashboardAddresses;
 import io.sagabus.orderview.contract.OrderViewAddresses;
 import io.sagabus.platform.NodeContext;
+import io.sagabus.platform.cluster.NodeDirectory;
 import io.sagabus.platform.config.ConfigReader;
 import io.sagabus.platform.resilience.contract.ResilienceAddresses;
 import io.sagabus.saga.contract.SagaAddresses;
@@ -90,6 +91,8 @@ public final class DashboardVerticle extends VerticleBase {
     node.cluster().onMemberJoined(id -> context.runOnContext(ignored -> refreshNodes()));
     node.cluster().onMemberLeft(id -> context.runOnContext(ignored -> refreshNodes()));
     return Future.all(List.of(
+            // A joining member has no card until it registers, so its join alone would show it without a name.
+            bus.<String>consumer(NodeDirectory.CHANGED, message -> refreshNodes()).completion(),
             bus.<JsonObject>localConsumer(SagaAddresses.EVENTS, message -> tap.onEvents(message.body())).completion(),
             bus.<JsonObject>consumer(DashboardAddresses.NODE_REPORT, message -> {
               if (!node.nodeId().equals(message.body().getString("nodeId"))) {

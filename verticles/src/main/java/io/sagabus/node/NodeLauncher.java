@@ -14,7 +14,7 @@ import io.sagabus.platform.backend.Backends;
 import io.sagabus.platform.cluster.ClusterView;
 import io.sagabus.platform.cluster.NodeDirectory;
 import io.sagabus.platform.config.NodeConfig;
-import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -94,9 +94,8 @@ public final class NodeLauncher {
         deployed = deployed.compose(ignored -> vertx.deployVerticle(Roles.create(role, context)).mapEmpty());
       }
     }
-    Deployable httpVerticle = roles.contains(Roles.GATEWAY) ? Roles.create(Roles.GATEWAY, context) : new ManagementVerticle(context);
     return deployed
-        .compose(ignored -> vertx.deployVerticle(httpVerticle))
+        .compose(ignored -> deployHttp(vertx, context, roles))
         .compose(ignored -> directory.register())
         .map(ignored -> {
           RunningNode node = new RunningNode(vertx, context, roles, http.url());
@@ -106,6 +105,19 @@ public final class NodeLauncher {
               backends.describe().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
           return node;
         });
+  }
+
+  /**
+   * The gateway runs once per {@code http.instances}, each instance on its own event loop, all listening on one port
+   * (Vert.x spreads the connections), so one busy loop does not queue every request of the node. A node without the
+   * gateway role serves only the management routes.
+   */
+  private static Future<String> deployHttp(Vertx vertx, NodeContext context, List<String> roles) {
+    if (!roles.contains(Roles.GATEWAY)) {
+      return vertx.deployVerticle(new ManagementVerticle(context));
+    }
+    return vertx.deployVerticle(() -> Roles.create(Roles.GATEWAY, context),
+        new DeploymentOptions().setInstances(context.config().http().instances()));
   }
 
   private static void bindJvmMetrics(PrometheusMeterRegistry registry) {

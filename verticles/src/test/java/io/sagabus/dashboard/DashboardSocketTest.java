@@ -2,6 +2,7 @@ package io.sagabus.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.sagabus.dashboard.contract.DashboardAddresses;
 import io.sagabus.orderview.contract.OrderViewAddresses;
@@ -17,6 +18,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +44,7 @@ class DashboardSocketTest {
       "[\"{\\\"type\\\":\\\"send\\\",\\\"address\\\":\\\"payment.charge\\\",\\\"body\\\":{}}\"]",
   };
 
+  private static final int GATEWAY_INSTANCES = 3;
   private static TestCluster cluster;
   private static RunningNode dashboardNode;
   private static RunningNode serviceNode;
@@ -49,7 +56,8 @@ class DashboardSocketTest {
   static void start() {
     cluster = new TestCluster();
     JsonObject fast = new JsonObject().put("dashboard", new JsonObject().put("reportIntervalMs", 200).put("triagePollMs", 0));
-    dashboardNode = cluster.startNode(fast.copy().put("roles", new JsonArray().add("dashboard").add("gateway")));
+    dashboardNode = cluster.startNode(fast.copy().put("roles", new JsonArray().add("dashboard").add("gateway"))
+        .put("http", new JsonObject().put("instances", GATEWAY_INSTANCES)));
     serviceNode = cluster.startNode(fast.copy().put("roles", new JsonArray().add("dashboard")));
     // Stand-ins for the services a browser must never reach, registered cluster-wide on the other node.
     TestCluster.await(serviceNode.vertx().eventBus().consumer("payment.charge", message -> reachedPayment.incrementAndGet()).completion());
@@ -91,6 +99,28 @@ class DashboardSocketTest {
     assertThat(frame.fieldNames()).contains("totals", "series", "sample", "triage", "circuits", "rateLimits", "chaos", "nodes");
     assertThat(frame.getJsonObject("node").getString("id")).isEqualTo(dashboardNode.nodeId());
     TestCluster.await(connection.socket().close());
+  }
+
+  @Test
+  void socketsSpreadOverEveryGatewayInstance_allReceiveTheSameFrames() throws Exception {
+    List<WebSocket> sockets = new ArrayList<>();
+    List<Set<String>> received = new ArrayList<>();
+    for (int i = 0; i < GATEWAY_INSTANCES; i++) {
+      Set<String> frames = ConcurrentHashMap.newKeySet();
+      WebSocket socket = connect().socket();
+      socket.textMessageHandler(frames::add);
+      sockets.add(socket);
+      received.add(frames);
+    }
+    // Connections are spread over the instances sharing the port; each frame must reach every instance's sockets.
+    Set<String> seenBefore = Set.copyOf(received.get(0));
+    String frame = await().atMost(Duration.ofSeconds(10)).until(
+        () -> received.get(0).stream().filter(each -> !seenBefore.contains(each)).findFirst().orElse(null), Objects::nonNull);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(
+        () -> assertThat(received).allSatisfy(frames -> assertThat(frames).contains(frame)));
+    for (WebSocket socket : sockets) {
+      TestCluster.await(socket.close());
+    }
   }
 
   @Test

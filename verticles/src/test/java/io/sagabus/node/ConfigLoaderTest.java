@@ -50,6 +50,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void gatewayInstances_defaultToOnePerEventLoop_andAreBounded() {
+    assertThat(ConfigLoader.load(null, Map.of(), Map.of()).http().instances()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(ConfigLoader.load(null, Map.of("SAGABUS_HTTP_INSTANCES", "3"), Map.of()).http().instances()).isEqualTo(3);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SAGABUS_HTTP_INSTANCES", "0"), Map.of()))
+        .hasMessage("http.instances: must be between 1 and 64, got 0");
+  }
+
+  @Test
   void badBackendUrls_areRejectedWithoutLeakingPasswords() {
     assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("SAGABUS_PG_URL", "mysql://admin:hunter2@db/x"), Map.of()))
         .hasMessage("postgres.url: must start with postgresql:// or postgres://, got 'mysql://admin:***@db/x'");

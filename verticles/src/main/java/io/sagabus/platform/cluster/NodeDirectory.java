@@ -17,6 +17,8 @@ import java.util.Set;
 public final class NodeDirectory {
 
   public static final String MAP_NAME = "sagabus.nodes";
+  /** Published (the node id) once a card is written or dropped, so views of the cluster need not wait for a poll. */
+  public static final String CHANGED = "sagabus.nodes.changed";
 
   private final Vertx vertx;
   private final ClusterView cluster;
@@ -38,16 +40,20 @@ public final class NodeDirectory {
   }
 
   public Future<Void> register() {
-    return map().compose(map -> map.put(cluster.nodeId(), self));
+    return map().compose(map -> map.put(cluster.nodeId(), self)).onSuccess(ignored -> announce(cluster.nodeId()));
   }
 
   public Future<Void> unregister() {
-    return map().compose(map -> map.remove(cluster.nodeId())).mapEmpty();
+    return map().compose(map -> map.remove(cluster.nodeId())).<Void>mapEmpty().onSuccess(ignored -> announce(cluster.nodeId()));
   }
 
   /** Drops the card of a node that left; any survivor may do it, and doing it twice is harmless. */
   public Future<Void> forget(String nodeId) {
-    return map().compose(map -> map.remove(nodeId)).mapEmpty();
+    return map().compose(map -> map.remove(nodeId)).<Void>mapEmpty().onSuccess(ignored -> announce(nodeId));
+  }
+
+  private void announce(String nodeId) {
+    vertx.eventBus().publish(CHANGED, nodeId);
   }
 
   /** Every known node, each with {@code up} and {@code uptimeSeconds}; members without a card yet are listed too. */

@@ -23,6 +23,7 @@ public final class ConfigLoader {
       Map.entry("SAGABUS_ROLES", "roles"),
       Map.entry("SAGABUS_HTTP_HOST", "http.host"),
       Map.entry("SAGABUS_HTTP_PORT", "http.port"),
+      Map.entry("SAGABUS_HTTP_INSTANCES", "http.instances"),
       Map.entry("SAGABUS_CLUSTER_NAME", "cluster.name"),
       Map.entry("SAGABUS_CLUSTER_HOST", "cluster.host"),
       Map.entry("SAGABUS_CLUSTER_PORT", "cluster.port"),

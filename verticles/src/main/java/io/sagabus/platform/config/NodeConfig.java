@@ -1,5 +1,6 @@
 package io.sagabus.platform.config;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,11 @@ public record NodeConfig(
     Optional<String> kafkaBootstrap,
     JsonObject raw) {
 
-  public record Http(String host, int port) {}
+  /**
+   * @param instances gateway verticle instances, each serving HTTP on its own event loop and all sharing the port;
+   *     by default one per event loop
+   */
+  public record Http(String host, int port, int instances) {}
 
   /**
    * @param hazelcastConfig a file path, or a resource under the jar's {@code cluster-config/}
@@ -41,7 +46,8 @@ public record NodeConfig(
     return new NodeConfig(
         profile,
         root.string("nodeName", "node-" + httpPort),
-        new Http(http.string("host", "0.0.0.0"), httpPort),
+        new Http(http.string("host", "0.0.0.0"), httpPort,
+            http.integer("instances", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, 1, 64)),
         new Cluster(
             cluster.string("name", "sagabus"),
             cluster.string("hazelcastConfig", "hazelcast-loopback.xml"),
