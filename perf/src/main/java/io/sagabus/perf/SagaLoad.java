@@ -33,7 +33,7 @@ import org.HdrHistogram.Histogram;
  * HTTP by {@code POST /api/orders?wait=...} so each latency is a whole saga, start to COMPLETED. Runs a plain Vert.x
  * HTTP endpoint in the same JVM as the baseline. Not a test: it prints figures.
  *
- * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [transitions|every-step]</pre>
+ * <pre>java -cp perf/target/sagabus-perf.jar io.sagabus.perf.SagaLoad embedded|postgres|postgres-journal [seconds] [concurrency] [transitions|every-step] [open-loop sagas/s]</pre>
  *
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
@@ -52,6 +52,7 @@ public final class SagaLoad {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     String checkpoint = args.length > 3 ? args[3] : "transitions";
+    double openLoopRate = args.length > 4 ? Double.parseDouble(args[4]) : 0;
     int nodePort = 18_080 + (int) (Math.random() * 1000);
     int baselinePort = nodePort + 1;
     int clusterPort = 25_701 + (int) (Math.random() * 1000);
@@ -106,7 +107,7 @@ public final class SagaLoad {
     System.out.printf(Locale.ROOT, "store=%s checkpoint=%s seconds=%d concurrency=%d cores=%d%n", store, checkpoint, seconds, concurrency,
         Runtime.getRuntime().availableProcessors());
     if (seconds > 0) {
-      throughputAndLatency(clientVertx, store, nodePort, baselinePort, sagaUri, order, concurrency, seconds);
+      throughputAndLatency(clientVertx, store, nodePort, baselinePort, sagaUri, order, concurrency, seconds, openLoopRate);
     }
     heapPerInFlightSaga(node, 10_000);
 
@@ -120,18 +121,22 @@ public final class SagaLoad {
     System.exit(0);
   }
 
-  /** Closed-loop maximum of the plain endpoint and of the saga, then both open-loop at half the saga's maximum. */
+  /**
+   * Closed-loop maximum of the plain endpoint and of the saga, then both open-loop at half the saga's maximum, or at
+   * {@code openLoopRate} when it is positive (to compare runs at one rate).
+   */
   private static void throughputAndLatency(Vertx clientVertx, String store, int nodePort, int baselinePort, String sagaUri,
-      Buffer order, int concurrency, int seconds) throws Exception {
+      Buffer order, int concurrency, int seconds, double openLoopRate) throws Exception {
     closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
     Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
     report("baseline plain endpoint, closed loop", baselineMax);
     closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
     Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
     report("order saga (" + store + "), closed loop", sagaMax);
-    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, sagaMax.perSecond() / 2, seconds);
-    report("order saga (" + store + "), open loop at half the max rate", sagaHalf);
-    Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, sagaMax.perSecond() / 2, seconds);
+    double rate = openLoopRate > 0 ? openLoopRate : sagaMax.perSecond() / 2;
+    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, rate, seconds);
+    report("order saga (" + store + "), open loop at " + (openLoopRate > 0 ? "the given rate" : "half the max rate"), sagaHalf);
+    Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, rate, seconds);
     report("baseline plain endpoint, open loop at the same rate", baselineHalf);
   }
 
