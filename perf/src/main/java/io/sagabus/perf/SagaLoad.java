@@ -38,11 +38,14 @@ import org.HdrHistogram.Histogram;
  * Phases: closed-loop maximum (concurrency users, each sends its next order when the last one ends), then an open
  * loop at half that rate (latency measured from the intended send time, so queueing is not hidden), then heap per
  * in-flight saga with 10,000 sagas held at a slow step, and again once they finished. {@code seconds} 0 runs only the
- * heap phase. {@code -Droles=a,b,...} runs the node with only those roles (default: all).
+ * heap phase. {@code -Droles=a,b,...} runs the node with only those roles (default: all); {@code -Dstandalone=true}
+ * runs it without Hazelcast (the embedded store then keeps plain local maps).
  */
 public final class SagaLoad {
 
   static final String POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
+  /** Whole-machine CPU load below which the machine counts as settled. */
+  private static final double QUIET_CPU_LOAD = 0.25;
 
   public static void main(String[] args) throws Exception {
     if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
@@ -91,7 +94,7 @@ public final class SagaLoad {
     } else {
       config.getJsonObject("saga").put("store", "embedded");
     }
-    RunningNode node = NodeLauncher.start(NodeConfig.from("perf", config), true).get(120, TimeUnit.SECONDS);
+    RunningNode node = NodeLauncher.start(NodeConfig.from("perf", config), !Boolean.getBoolean("standalone")).get(120, TimeUnit.SECONDS);
     HttpServer baseline = await(node.vertx().createHttpServer()
         .requestHandler(request -> request.body().onSuccess(body -> request.response().setStatusCode(202)
             .putHeader("Content-Type", "application/json").end(new JsonObject().put("accepted", true).encode())))
@@ -133,11 +136,30 @@ public final class SagaLoad {
     closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
     Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
     report("order saga (" + store + "), closed loop", sagaMax);
+    awaitQuietMachine();
     double rate = openLoopRate > 0 ? openLoopRate : sagaMax.perSecond() / 2;
     Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, rate, seconds);
     report("order saga (" + store + "), open loop at " + (openLoopRate > 0 ? "the given rate" : "half the max rate"), sagaHalf);
     Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, rate, seconds);
     report("baseline plain endpoint, open loop at the same rate", baselineHalf);
+  }
+
+  /**
+   * Waits until the machine's CPU is mostly idle for two seconds in a row (at most two minutes): the closed loop leaves
+   * a backlog behind (the projection, the relay, the stores' own work), and an open loop started on top of it would
+   * measure that backlog instead of the half-load steady state.
+   */
+  private static void awaitQuietMachine() throws InterruptedException {
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long started = System.nanoTime();
+    int quietSeconds = 0;
+    os.getCpuLoad();
+    while (quietSeconds < 2 && System.nanoTime() - started < TimeUnit.MINUTES.toNanos(2)) {
+      Thread.sleep(1_000);
+      quietSeconds = os.getCpuLoad() < QUIET_CPU_LOAD ? quietSeconds + 1 : 0;
+    }
+    System.out.printf(Locale.ROOT, "waited %.1f s for the machine to settle after the closed loop (CPU load now %.0f%%)%n",
+        (System.nanoTime() - started) / 1e9, os.getCpuLoad() * 100);
   }
 
   record Result(long ok, long failed, double seconds, Histogram latency) {
@@ -200,6 +222,7 @@ public final class SagaLoad {
     CompletableFuture<Void> done = new CompletableFuture<>();
     long start = System.nanoTime();
     long[] issued = {0};
+    Map<Long, Long> worstPerWindow = new HashMap<>();
     // A 1 ms tick on one event loop sends every request whose intended time has come; latency counts from that time.
     vertx.getOrCreateContext().runOnContext(ignored -> vertx.setPeriodic(1, timer -> {
       long due = Math.min(total, (long) ((System.nanoTime() - start) / intervalNanos) + 1);
@@ -207,7 +230,11 @@ public final class SagaLoad {
         long intended = start + (long) (issued[0] * intervalNanos);
         send(client, port, uri, body).onComplete(result -> {
           long micros = (System.nanoTime() - intended) / 1_000;
-          latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+          // Answers arrive on the client's several event loops; the histogram is not thread-safe.
+          synchronized (latency) {
+            latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+            worstPerWindow.merge((intended - start) / WINDOW_NANOS, micros, Math::max);
+          }
           if (result.succeeded() && (result.result() == 200 || result.result() == 202)) {
             ok.incrementAndGet();
           } else {
@@ -228,7 +255,20 @@ public final class SagaLoad {
       System.out.printf(Locale.ROOT, "open loop: %d of %d requests never answered%n", outstanding.get(), total);
     }
     await(client.close());
+    printWorstWindows(worstPerWindow);
     return new Result(ok.get(), failed.get(), (System.nanoTime() - start) / 1e9, latency);
+  }
+
+  private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** The slowest answers by 100 ms window of send time: one long stall and a spread-out tail read the same as a p99. */
+  private static void printWorstWindows(Map<Long, Long> worstPerWindow) {
+    String worst = worstPerWindow.entrySet().stream()
+        .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+        .limit(5)
+        .map(entry -> String.format(Locale.ROOT, "%.1fs:%.0fms", entry.getKey() * WINDOW_NANOS / 1e9, entry.getValue() / 1000.0))
+        .collect(java.util.stream.Collectors.joining(" "));
+    System.out.println("  slowest answer by 100 ms of send time, worst 5 windows: " + worst);
   }
 
   private static Future<Integer> send(HttpClient client, int port, String uri, Buffer body) {
