@@ -19,13 +19,16 @@ import java.lang.management.ManagementFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -46,6 +49,13 @@ public final class SagaLoad {
   static final String POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
   /** Whole-machine CPU load below which the machine counts as settled. */
   private static final double QUIET_CPU_LOAD = 0.25;
+  /**
+   * Each order waits for its saga on its own HTTP/1 connection, so the open loop needs as many connections as orders
+   * in flight: with too few, a short server pause queues requests in the client's pool and the bench measures that.
+   */
+  private static final int OPEN_LOOP_CONNECTIONS = Integer.getInteger("openLoopConnections", 4096);
+  /** The open loop's worst answers are reported per window of this much send time. */
+  private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   public static void main(String[] args) throws Exception {
     if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
@@ -77,7 +87,7 @@ public final class SagaLoad {
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000).put("mapPrefix", "sagabus." + prefix + ".").put("checkpoint", checkpoint));
     String roles = System.getProperty("roles");
     if (roles != null) {
-      config.put("roles", new JsonArray(java.util.List.of(roles.split(","))));
+      config.put("roles", new JsonArray(List.of(roles.split(","))));
     }
     if (store.equals("postgres-journal")) {
       // The saga store on PostgreSQL, participants in memory: what the journal alone sustains.
@@ -259,20 +269,13 @@ public final class SagaLoad {
     return new Result(ok.get(), failed.get(), (System.nanoTime() - start) / 1e9, latency);
   }
 
-  private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  /**
-   * Each order waits for its saga on its own HTTP/1 connection, so the open loop needs as many connections as orders
-   * in flight: with too few, a short server pause queues requests in the client's pool and the bench measures that.
-   */
-  private static final int OPEN_LOOP_CONNECTIONS = Integer.getInteger("openLoopConnections", 4096);
-
   /** The slowest answers by 100 ms window of send time: one long stall and a spread-out tail read the same as a p99. */
   private static void printWorstWindows(Map<Long, Long> worstPerWindow) {
     String worst = worstPerWindow.entrySet().stream()
         .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
         .limit(5)
         .map(entry -> String.format(Locale.ROOT, "%.1fs:%.0fms", entry.getKey() * WINDOW_NANOS / 1e9, entry.getValue() / 1000.0))
-        .collect(java.util.stream.Collectors.joining(" "));
+        .collect(Collectors.joining(" "));
     System.out.println("  slowest answer by 100 ms of send time, worst 5 windows: " + worst);
   }
 
@@ -304,7 +307,7 @@ public final class SagaLoad {
       for (int j = 0; j < batch.length; j++) {
         batch[j] = bus.request(SagaAddresses.START, new JsonObject().put("type", "order").put("input", input.copy().put("orderId", "ord-" + UUID.randomUUID())), options);
       }
-      await(Future.all(java.util.List.of(batch)));
+      await(Future.all(List.of(batch)));
     }
     double inFlight = awaitInFlight(node, count, 100);
     Map<String, Long> duringByClass = liveHeapByClass();
@@ -376,7 +379,7 @@ public final class SagaLoad {
     await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
         .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
         .compose(rows -> {
-          java.util.List<String> tables = new java.util.ArrayList<>();
+          List<String> tables = new ArrayList<>();
           rows.forEach(row -> tables.add(row.getString(0)));
           return tables.isEmpty() ? Future.succeededFuture() : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
         })
