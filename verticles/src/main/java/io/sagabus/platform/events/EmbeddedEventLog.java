@@ -3,6 +3,7 @@ package io.sagabus.platform.events;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event log of a node without Kafka: node-local and in memory, with Kafka's consumer semantics so the event flow
@@ -23,9 +26,15 @@ import java.util.function.Function;
  * ones, so memory stays bounded (16 topics x 6 partitions x 2,000 events by default). A group lagging further behind
  * than that skips what was dropped, as a Kafka consumer does past the topic's retention. Lost on restart.
  *
+ * <p>Events are held as their encoded envelopes, as Kafka holds them, and each delivery decodes its own copy: a
+ * consumer cannot change what another one sees, and the log's retained events cost a quarter of the heap of decoded
+ * ones. An envelope that cannot be read is skipped with a warning, as the Kafka adapter does.
+ *
  * <p>Thread-safe: verticles on any event loop publish and subscribe; handlers run on the subscriber's context.
  */
 public final class EmbeddedEventLog implements EventLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedEventLog.class);
 
   private final Vertx vertx;
   private final EventLogSettings settings;
@@ -40,12 +49,17 @@ public final class EmbeddedEventLog implements EventLog {
 
   @Override
   public Future<Void> publish(List<DomainEvent> events) {
+    return publishEncoded(events.stream().map(EncodedEvent::of).toList());
+  }
+
+  @Override
+  public Future<Void> publishEncoded(List<EncodedEvent> events) {
     Set<Cursor> woken = new LinkedHashSet<>();
     synchronized (this) {
       if (closed) {
         return Future.failedFuture(new IllegalStateException("the event log is closed"));
       }
-      for (DomainEvent event : events) {
+      for (EncodedEvent event : events) {
         int partition = Math.floorMod(event.key().hashCode(), settings.partitions());
         partitions(event.type())[partition].append(event, settings.retainPerPartition());
         for (Group group : groups.values()) {
@@ -121,7 +135,7 @@ public final class EmbeddedEventLog implements EventLog {
    * in hand or waiting to retry.
    */
   private void pump(Cursor cursor) {
-    List<DomainEvent> events;
+    List<EncodedEvent> events;
     Member owner;
     long offset;
     synchronized (this) {
@@ -138,8 +152,24 @@ public final class EmbeddedEventLog implements EventLog {
       events = partition.range(offset, Math.min(partition.end(), offset + owner.batchLimit));
       cursor.inHand = true;
     }
-    owner.context.runOnContext(ignored -> Handlers.call(owner.handler, events)
-        .onComplete(done -> settle(cursor, offset, events.size(), done.succeeded())));
+    owner.context.runOnContext(ignored -> {
+      List<DomainEvent> readable = readable(events, cursor.slot, offset);
+      Future<Void> handled = readable.isEmpty() ? Future.succeededFuture() : Handlers.call(owner.handler, readable);
+      handled.onComplete(done -> settle(cursor, offset, events.size(), done.succeeded()));
+    });
+  }
+
+  /** The events decoded for one delivery; an unreadable one is skipped, since redelivering it would stop its partition. */
+  private static List<DomainEvent> readable(List<EncodedEvent> events, Slot slot, long firstOffset) {
+    List<DomainEvent> decoded = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        decoded.add(events.get(i).decode());
+      } catch (IllegalArgumentException | DecodeException e) {
+        LOG.warn("skipping unreadable event at {}-{}@{}: {}", slot.topic, slot.partition, firstOffset + i, e.toString());
+      }
+    }
+    return decoded;
   }
 
   private void settle(Cursor cursor, long offset, int handed, boolean succeeded) {
@@ -173,7 +203,7 @@ public final class EmbeddedEventLog implements EventLog {
 
   /** One partition's retained events; offsets keep counting across what retention dropped. */
   private static final class Partition {
-    private final List<DomainEvent> events = new ArrayList<>();
+    private final List<EncodedEvent> events = new ArrayList<>();
     private long start;
 
     long end() {
@@ -181,11 +211,11 @@ public final class EmbeddedEventLog implements EventLog {
     }
 
     /** A copy of the events from offset {@code from} up to {@code to}, exclusive. */
-    List<DomainEvent> range(long from, long to) {
+    List<EncodedEvent> range(long from, long to) {
       return List.copyOf(events.subList((int) (from - start), (int) (to - start)));
     }
 
-    void append(DomainEvent event, int retain) {
+    void append(EncodedEvent event, int retain) {
       events.add(event);
       // Trimming in chunks of a quarter keeps appends amortised O(1).
       if (events.size() > retain + retain / 4) {

@@ -29,16 +29,41 @@ import java.util.function.Supplier;
  */
 public final class StepLedger {
 
-  /** The recorded outcome of one step. */
-  public record Outcome(String state, JsonObject result, int code, String error) {
+  /**
+   * The recorded outcome of one step, and when it was recorded. The result is kept as its JSON text: a ledger holds
+   * seven of these per order for a day, and a map costs about four times its text.
+   */
+  public record Outcome(String state, String result, int code, String error, long recordedAt) {
     static final String SUCCEEDED = "succeeded";
     static final String FAILED = "failed";
     static final String ABORTED = "aborted";
+    private static final String NOOP = new JsonObject().put("noop", true).encode();
+
+    static Outcome succeeded(JsonObject result) {
+      return new Outcome(SUCCEEDED, result == null ? "{}" : result.encode(), 0, null, System.currentTimeMillis());
+    }
+
+    static Outcome noop() {
+      return new Outcome(SUCCEEDED, NOOP, 0, null, System.currentTimeMillis());
+    }
+
+    static Outcome failed(int code, String error) {
+      return new Outcome(FAILED, null, code, error, System.currentTimeMillis());
+    }
+
+    static Outcome aborted() {
+      return new Outcome(ABORTED, null, 0, null, System.currentTimeMillis());
+    }
+
+    /** The step's result, decoded afresh: the caller may change it. */
+    JsonObject resultJson() {
+      return result == null ? null : new JsonObject(result);
+    }
 
     JsonObject toJson() {
       JsonObject json = new JsonObject().put("state", state);
       if (result != null) {
-        json.put("result", result.copy());
+        json.put("result", resultJson());
       }
       if (error != null) {
         json.put("error", error).put("code", code);
@@ -54,7 +79,6 @@ public final class StepLedger {
   private final Faults faults;
   /** In the order outcomes were first recorded, so the oldest are at the head. */
   private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
-  private final Map<String, Long> recordedAt = new HashMap<>();
   private final Map<String, Future<Outcome>> inFlight = new HashMap<>();
   private final long retentionMs;
 
@@ -78,18 +102,10 @@ public final class StepLedger {
   private void forgetOlderThan(long cutoff) {
     var oldest = outcomes.keySet().iterator();
     while (oldest.hasNext()) {
-      String key = oldest.next();
-      if (recordedAt.getOrDefault(key, 0L) >= cutoff) {
+      if (outcomes.get(oldest.next()).recordedAt() >= cutoff) {
         return;
       }
       oldest.remove();
-      recordedAt.remove(key);
-    }
-  }
-
-  private void keep(String key, Outcome outcome) {
-    if (outcomes.put(key, outcome) == null) {
-      recordedAt.put(key, System.currentTimeMillis());
     }
   }
 
@@ -106,7 +122,7 @@ public final class StepLedger {
     Outcome known = outcomes.get(key);
     if (known != null) {
       if (Outcome.ABORTED.equals(known.state())) {
-        reply(message, op, new Outcome(Outcome.FAILED, null, FailureCodes.REJECTED, "step was aborted or compensated before it ran"));
+        reply(message, op, Outcome.failed(FailureCodes.REJECTED, "step was aborted or compensated before it ran"));
       } else {
         reply(message, op, known);
       }
@@ -154,14 +170,14 @@ public final class StepLedger {
     Outcome original = outcomes.get(stepKey);
     if (original == null || !Outcome.SUCCEEDED.equals(original.state())) {
       if (original == null) {
-        keep(stepKey, new Outcome(Outcome.ABORTED, null, 0, null));
+        outcomes.put(stepKey, Outcome.aborted());
       }
-      Outcome noop = new Outcome(Outcome.SUCCEEDED, new JsonObject().put("noop", true), 0, null);
-      keep(key, noop);
+      Outcome noop = Outcome.noop();
+      outcomes.put(key, noop);
       reply(message, op, noop);
       return;
     }
-    run(key, () -> action.apply(command, original.result())).onComplete(ar -> {
+    run(key, () -> action.apply(command, original.resultJson())).onComplete(ar -> {
       if (ar.succeeded()) {
         reply(message, op, ar.result());
       } else {
@@ -183,8 +199,8 @@ public final class StepLedger {
     }
     Outcome known = outcomes.get(key);
     if (known == null) {
-      known = new Outcome(Outcome.ABORTED, null, 0, null);
-      keep(key, known);
+      known = Outcome.aborted();
+      outcomes.put(key, known);
     }
     message.reply(known.toJson());
   }
@@ -202,10 +218,10 @@ public final class StepLedger {
     }
     Future<Outcome> outcome = result.transform(ar -> {
       if (ar.succeeded()) {
-        return Future.succeededFuture(new Outcome(Outcome.SUCCEEDED, ar.result() == null ? new JsonObject() : ar.result(), 0, null));
+        return Future.succeededFuture(Outcome.succeeded(ar.result()));
       }
       if (ar.cause() instanceof StepRejected rejected) {
-        return Future.succeededFuture(new Outcome(Outcome.FAILED, null, rejected.code(), rejected.getMessage()));
+        return Future.succeededFuture(Outcome.failed(rejected.code(), rejected.getMessage()));
       }
       return Future.failedFuture(ar.cause());
     });
@@ -215,7 +231,7 @@ public final class StepLedger {
     return outcome.andThen(ar -> {
       inFlight.remove(key);
       if (ar.succeeded()) {
-        keep(key, ar.result());
+        outcomes.put(key, ar.result());
       }
     });
   }
@@ -224,7 +240,7 @@ public final class StepLedger {
     long delay = faults.replyDelayMs(op);
     Runnable send = () -> {
       if (Outcome.SUCCEEDED.equals(outcome.state())) {
-        message.reply(outcome.result().copy());
+        message.reply(outcome.resultJson());
       } else {
         message.fail(outcome.code(), outcome.error());
       }

@@ -202,6 +202,40 @@ abstract class EventLogContract {
   }
 
   @Test
+  void unreadableEnvelope_isSkipped_andTheEventsAfterItStillArrive() {
+    String key = "order-unreadable";
+    done(log.publish(List.of(event(EventTopics.ORDER_CREATED, key, 0))));
+    done(log.publishEncoded(List.of(new EncodedEvent(EventTopics.ORDER_CREATED, key, "{\"eventId\": \"no envelope\""))));
+    done(log.publish(List.of(event(EventTopics.ORDER_CREATED, key, 1))));
+    List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+    subscribe("unreadable", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
+      seen.add(event.payload().getInteger("seq"));
+      return Future.succeededFuture();
+    });
+    await().atMost(WAIT).until(() -> seen.size() >= 2);
+    assertThat(seen).containsExactly(0, 1);
+  }
+
+  @Test
+  void consumerChangingItsEvent_changesNothingAnotherGroupReceives() {
+    done(log.publish(List.of(event(EventTopics.ORDER_CREATED, "order-shared", 7))));
+    List<DomainEvent> changed = Collections.synchronizedList(new ArrayList<>());
+    subscribe("changer", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
+      event.payload().put("seq", -1);
+      changed.add(event);
+      return Future.succeededFuture();
+    });
+    await().atMost(WAIT).until(() -> !changed.isEmpty());
+    List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+    subscribe("reader", List.of(EventTopics.ORDER_CREATED), StartFrom.EARLIEST, event -> {
+      seen.add(event.payload().getInteger("seq"));
+      return Future.succeededFuture();
+    });
+    await().atMost(WAIT).until(() -> !seen.isEmpty());
+    assertThat(seen).containsExactly(7);
+  }
+
+  @Test
   void batches_keepEachKeysPublishOrder_andLoseNothing() {
     List<String> keys = IntStream.range(0, 8).mapToObj(i -> "order-b" + i).toList();
     publishInterleaved(keys, 4, 25);
