@@ -28,6 +28,7 @@ public final class OrderSaga {
         .step("create-shipment").invoke(ShippingAddresses.CREATE).compensateWith(ShippingAddresses.CANCEL)
             .timeout(stepTimeout).retry(retry).retryCompensation(compensationRetry)
         .step("send-notification").invoke(NotificationAddresses.SEND).nonCritical()
+            .sends("customerId", "orderId", "amount", "shipmentId")
             .timeout(stepTimeout).retry(retry)
         .step("complete-order").invoke(OrderAddresses.COMPLETE)
             .timeout(stepTimeout).retry(retry)

@@ -73,6 +73,7 @@ public record SagaDefinition(String type, List<StepDefinition> steps) {
     private RetryPolicy retry = DEFAULT_RETRY;
     private RetryPolicy compensationRetry = DEFAULT_COMPENSATION_RETRY;
     private boolean critical = true;
+    private List<String> sends;
 
     private StepBuilder(Builder saga, String name) {
       this.saga = saga;
@@ -115,6 +116,16 @@ public record SagaDefinition(String type, List<StepDefinition> steps) {
       return this;
     }
 
+    /**
+     * The participant gets only these fields of the saga's input and earlier results (and always {@code sagaId},
+     * {@code step} and {@code attempt}), not all of them: less to copy on every call and for a slow participant to
+     * hold, and no address or payment data where the step has no use for it.
+     */
+    public StepBuilder sends(String... fields) {
+      this.sends = List.of(fields);
+      return this;
+    }
+
     /** The step's failure is recorded, and the saga goes on without compensating. */
     public StepBuilder nonCritical() {
       this.critical = false;
@@ -136,7 +147,7 @@ public record SagaDefinition(String type, List<StepDefinition> steps) {
         throw new IllegalStateException("step " + name + " has no participant address (call invoke)");
       }
       String status = statusAddress != null ? statusAddress : serviceOf(address) + ".status";
-      saga.steps.add(new StepDefinition(name, address, compensationAddress, status, timeout, retry, compensationRetry, critical));
+      saga.steps.add(new StepDefinition(name, address, compensationAddress, status, timeout, retry, compensationRetry, critical, sends));
     }
 
     private static String serviceOf(String address) {

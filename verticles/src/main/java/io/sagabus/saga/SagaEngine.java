@@ -241,7 +241,7 @@ public final class SagaEngine {
 
   private void invoke(SagaInstance saga, StepDefinition step, StepRecord record, int attempt, int roundAttempt) {
     long started = System.currentTimeMillis();
-    participants.call(step.address(), command(saga, step.name(), attempt), step.timeout()).onComplete(result -> {
+    participants.call(step.address(), command(saga, step, attempt), step.timeout()).onComplete(result -> {
       if (!stillMine(saga)) {
         return;
       }
@@ -401,7 +401,7 @@ public final class SagaEngine {
 
   private void callCompensation(SagaInstance saga, StepDefinition step, StepRecord record, int attempt, int roundAttempt) {
     long started = System.currentTimeMillis();
-    JsonObject command = command(saga, step.name(), attempt).put("compensation", true);
+    JsonObject command = command(saga, step, attempt).put("compensation", true);
     participants.call(step.compensationAddress(), command, step.timeout()).onComplete(result -> {
       if (!stillMine(saga)) {
         return;
@@ -510,10 +510,10 @@ public final class SagaEngine {
     return String.valueOf(failure.getMessage());
   }
 
-  /** The saga's input and what its steps produced, decoded afresh for this call. */
-  private static JsonObject command(SagaInstance saga, String step, int attempt) {
-    return saga.input().mergeIn(saga.data())
-        .put("sagaId", saga.id()).put("step", step).put("attempt", attempt);
+  /** The saga's input and what its steps produced (the part the step sends), decoded afresh for this call. */
+  private static JsonObject command(SagaInstance saga, StepDefinition step, int attempt) {
+    return step.commandFields(saga.input().mergeIn(saga.data()))
+        .put("sagaId", saga.id()).put("step", step.name()).put("attempt", attempt);
   }
 
   /**

@@ -12,10 +12,13 @@ import io.sagabus.notification.contract.NotificationAddresses;
 import io.sagabus.payment.contract.PaymentAddresses;
 import io.sagabus.shipping.contract.ShippingAddresses;
 import io.sagabus.testing.TestCluster;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,12 +51,12 @@ abstract class OrderSagaScenarios {
   void startNode() {
     cluster = new TestCluster();
     JsonObject stock = new JsonObject();
-    for (String sku : List.of("SKU-HAPPY", "SKU-DECLINE", "SKU-NOTIFY", "SKU-LATE", "SKU-LOST", "SKU-PARK", "SKU-RESOLVE", "SKU-IDEM", "SKU-DUP")) {
+    for (String sku : List.of("SKU-HAPPY", "SKU-DECLINE", "SKU-NOTIFY", "SKU-LATE", "SKU-LOST", "SKU-PARK", "SKU-RESOLVE", "SKU-IDEM", "SKU-DUP", "SKU-SENDS")) {
       stock.put(sku, new JsonObject().put("stock", 10).put("price", 100));
     }
     stock.put("SKU-FEW", new JsonObject().put("stock", 1).put("price", 100));
     JsonObject customers = new JsonObject();
-    for (String customer : List.of("c-happy", "c-oos", "c-notify", "c-late", "c-lost", "c-park", "c-resolve", "c-idem", "c-dup")) {
+    for (String customer : List.of("c-happy", "c-oos", "c-notify", "c-late", "c-lost", "c-park", "c-resolve", "c-idem", "c-dup", "c-sends")) {
       customers.put(customer, 10_000);
     }
     customers.put("c-poor", 50);
@@ -107,6 +110,31 @@ abstract class OrderSagaScenarios {
     String metrics = SagaTestSupport.text(url, "/metrics");
     assertThat(metrics).contains("sagabus_saga_completed_total{type=\"order\"}", "sagabus_saga_started_total{type=\"order\"}",
         "sagabus_saga_duration_seconds_bucket", "sagabus_saga_step_latency_seconds_bucket", "sagabus_saga_inflight");
+  }
+
+  @Test
+  void notificationStep_getsOnlyTheFieldsItSends_whileShippingStillGetsTheAddress() {
+    Map<String, JsonObject> commands = new java.util.concurrent.ConcurrentHashMap<>();
+    Handler<DeliveryContext<Object>> capture = delivery -> {
+      String address = delivery.message().address();
+      if ((address.equals(NotificationAddresses.SEND) || address.equals(ShippingAddresses.CREATE))
+          && delivery.body() instanceof JsonObject command && "c-sends".equals(command.getString("customerId"))) {
+        commands.put(address, command.copy());
+      }
+      delivery.next();
+    };
+    node.vertx().eventBus().addOutboundInterceptor(capture);
+    try {
+      JsonObject outcome = placeAndWait(order("c-sends", "SKU-SENDS", 1, "US"));
+      assertThat(outcome.getString("status")).isEqualTo("COMPLETED");
+    } finally {
+      node.vertx().eventBus().removeOutboundInterceptor(capture);
+    }
+
+    JsonObject notification = commands.get(NotificationAddresses.SEND);
+    assertThat(notification.fieldNames())
+        .containsExactlyInAnyOrder("customerId", "orderId", "amount", "shipmentId", "sagaId", "step", "attempt");
+    assertThat(commands.get(ShippingAddresses.CREATE).getJsonObject("shippingAddress")).isNotNull();
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,20 @@ class SagaDefinitionTest {
     assertThat(flight.critical()).isTrue();
     assertThat(definition.step(1).critical()).isFalse();
     assertThat(definition.step(1).compensable()).isFalse();
+  }
+
+  @Test
+  void stepThatSendsNamedFields_getsOnlyThose_andAStepWithoutSendsGetsEverything() {
+    SagaDefinition definition = SagaDefinition.named("trip")
+        .step("book-flight").invoke("flights.book")
+        .step("send-postcard").invoke("post.send").sends("customerId", "flightId", "absent")
+        .build();
+    JsonObject inputAndResults = new JsonObject().put("customerId", "c-1").put("flightId", "f-9")
+        .put("card", new JsonObject().put("number", "4111")).put("address", "1 Main St");
+
+    assertThat(definition.step(0).commandFields(inputAndResults)).isEqualTo(inputAndResults);
+    assertThat(definition.step(1).commandFields(inputAndResults))
+        .isEqualTo(new JsonObject().put("customerId", "c-1").put("flightId", "f-9"));
   }
 
   @Test
