@@ -31,7 +31,7 @@ start() {
     local roles="${!roles_var:-}"
     local args=(-cluster --profile local-cluster --http-port "$port" --node-name "node-$i")
     [ -n "$roles" ] && args+=(--roles "$roles")
-    nohup java -Xmx512m -jar "$jar" "${args[@]}" > "$run_dir/node-$i.log" 2>&1 &
+    nohup java -Xmx512m -XX:MaxTenuringThreshold=1 -jar "$jar" "${args[@]}" > "$run_dir/node-$i.log" 2>&1 &
     echo $! > "$run_dir/node-$i.pid"
     echo "node $i: pid $!, http://127.0.0.1:$port, log $run_dir/node-$i.log"
   done
