@@ -47,9 +47,17 @@ public final class NodeDirectory {
     return map().compose(map -> map.remove(cluster.nodeId())).<Void>mapEmpty().onSuccess(ignored -> announce(cluster.nodeId()));
   }
 
-  /** Drops the card of a node that left; any survivor may do it, and doing it twice is harmless. */
+  /**
+   * Drops the card of a node that left. Every survivor does it, but the removal is atomic, so only the one that
+   * actually removed the card announces the change: one refresh per departure, not one per survivor.
+   */
   public Future<Void> forget(String nodeId) {
-    return map().compose(map -> map.remove(nodeId)).<Void>mapEmpty().onSuccess(ignored -> announce(nodeId));
+    return map().compose(map -> map.remove(nodeId)).map(removed -> {
+      if (removed != null) {
+        announce(nodeId);
+      }
+      return null;
+    });
   }
 
   private void announce(String nodeId) {
