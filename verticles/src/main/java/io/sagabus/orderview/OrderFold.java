@@ -2,6 +2,7 @@ package io.sagabus.orderview;
 
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.time.Instants;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -195,7 +196,7 @@ final class OrderFold {
     timeline.add(new JsonObject().put("eventId", event.eventId()).put("type", event.type()).put("occurredAt", occurredAt(event)));
     // Each entry's time parsed once, not at every comparison: the sort runs for every event a projection applies.
     Map<JsonObject, Instant> times = new IdentityHashMap<>();
-    timeline.forEach(entry -> times.put(entry, Instant.parse(entry.getString("occurredAt"))));
+    timeline.forEach(entry -> times.put(entry, Instants.parse(entry.getString("occurredAt"))));
     timeline.sort(Comparator.comparing((JsonObject entry) -> times.get(entry)).thenComparing(entry -> entry.getString("eventId")));
     List<JsonObject> kept = timeline.size() > MAX_TIMELINE ? timeline.subList(timeline.size() - MAX_TIMELINE, timeline.size()) : timeline;
     view.put("timeline", new JsonArray(new ArrayList<>(kept)));

@@ -1,5 +1,6 @@
 package io.sagabus.orderview.contract;
 
+import io.sagabus.platform.time.Instants;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public record ViewCursor(Instant createdAt, String orderId) {
       .reversed();
 
   public static ViewCursor of(JsonObject view) {
-    return new ViewCursor(Instant.parse(view.getString("createdAt")), view.getString("orderId"));
+    return new ViewCursor(Instants.parse(view.getString("createdAt")), view.getString("orderId"));
   }
 
   /** True when {@code position} comes after this one. */

@@ -1,5 +1,6 @@
 package io.sagabus.platform.events;
 
+import io.sagabus.platform.time.Instants;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
@@ -62,7 +63,7 @@ public record DomainEvent(
           json.getString("eventId"),
           json.getString("type"),
           json.getInteger("schemaVersion", SCHEMA_VERSION),
-          Instant.parse(Objects.requireNonNull(json.getString("occurredAt"), "occurredAt")),
+          Instants.parse(Objects.requireNonNull(json.getString("occurredAt"), "occurredAt")),
           json.getString("key"),
           json.getString("sagaId"),
           json.getString("traceparent"),
