@@ -12,8 +12,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -100,7 +98,7 @@ public final class GatewayLatencyBench {
   private static RunningNode start(String backend, String redisUrl) throws Exception {
     JsonObject json = new JsonObject()
         .put("nodeName", "bench-" + (backend == null ? "baseline" : backend))
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort())
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", HttpLoad.freePort())
             .put("instances", Integer.getInteger("httpInstances", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)))
         .put("roles", new JsonArray().add("inventory").add("ratelimit").add("gateway"))
         .put("ratelimit", new JsonObject()
@@ -138,12 +136,6 @@ public final class GatewayLatencyBench {
     return http.request(HttpMethod.GET, target.getPort(), target.getHost(), PATH)
         .compose(request -> request.putHeader("X-API-Key", "bench-key").send())
         .compose(response -> response.body().map(ignored -> response.statusCode()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private GatewayLatencyBench() {}

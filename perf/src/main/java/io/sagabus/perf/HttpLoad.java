@@ -3,6 +3,8 @@ package io.sagabus.perf;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -128,5 +130,12 @@ public final class HttpLoad {
   private static String describe(AsyncResult<?> result) {
     String text = result.succeeded() ? String.valueOf(result.result()) : result.cause().toString();
     return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+  }
+
+  /** A port free at the moment of asking, for a node a benchmark starts. */
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }

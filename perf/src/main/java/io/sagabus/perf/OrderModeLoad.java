@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +54,7 @@ public final class OrderModeLoad {
     String prefix = "perf" + UUID.randomUUID().toString().replace("-", "").substring(0, 8) + "_";
     JsonObject config = new JsonObject()
         .put("nodeName", "perf-modes")
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", freePort()))
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", HttpLoad.freePort()))
         .put("inventory", new JsonObject().put("seed", new JsonObject().put("SKU-PERF", new JsonObject().put("stock", 1_000_000_000L).put("price", 1))))
         .put("payment", new JsonObject().put("customers", new JsonObject().put("c-perf", 1_000_000_000_000L)))
         .put("saga", new JsonObject().put("stepTimeoutMs", 60_000))
@@ -151,12 +150,6 @@ public final class OrderModeLoad {
     System.out.printf(Locale.ROOT, "RESULT %-28s p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms (n=%d)%n", name,
         micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(90) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
         micros.getMaxValue() / 1000.0, micros.getTotalCount());
-  }
-
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private OrderModeLoad() {}

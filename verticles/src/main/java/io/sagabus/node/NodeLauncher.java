@@ -14,6 +14,7 @@ import io.sagabus.platform.backend.Backends;
 import io.sagabus.platform.cluster.ClusterView;
 import io.sagabus.platform.cluster.NodeDirectory;
 import io.sagabus.platform.config.NodeConfig;
+import io.sagabus.platform.security.JwtSecurity;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -116,6 +117,7 @@ public final class NodeLauncher {
     if (!roles.contains(Roles.GATEWAY)) {
       return vertx.deployVerticle(new ManagementVerticle(context));
     }
+    JwtSecurity.warnIfDevelopmentKey(context.config());
     return vertx.deployVerticle(() -> Roles.create(Roles.GATEWAY, context),
         new DeploymentOptions().setInstances(context.config().http().instances()));
   }

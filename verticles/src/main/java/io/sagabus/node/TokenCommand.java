@@ -58,6 +58,7 @@ final class TokenCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(profile, System.getenv(), Map.of());
       secret = JwtSecurity.secret(config);
+      JwtSecurity.warnIfDevelopmentKey(config);
     } catch (ConfigException e) {
       return RunCommand.configError(e);
     }

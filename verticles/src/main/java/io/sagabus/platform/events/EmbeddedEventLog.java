@@ -3,7 +3,6 @@ package io.sagabus.platform.events;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.DecodeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The event log of a node without Kafka: node-local and in memory, with Kafka's consumer semantics so the event flow
@@ -33,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: verticles on any event loop publish and subscribe; handlers run on the subscriber's context.
  */
 public final class EmbeddedEventLog implements EventLog {
-
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedEventLog.class);
 
   private final Vertx vertx;
   private final EventLogSettings settings;
@@ -159,14 +154,13 @@ public final class EmbeddedEventLog implements EventLog {
     });
   }
 
-  /** The events decoded for one delivery; an unreadable one is skipped, since redelivering it would stop its partition. */
+  /** The events decoded for one delivery; an unreadable one is skipped. */
   private static List<DomainEvent> readable(List<EncodedEvent> events, Slot slot, long firstOffset) {
     List<DomainEvent> decoded = new ArrayList<>(events.size());
     for (int i = 0; i < events.size(); i++) {
-      try {
-        decoded.add(events.get(i).decode());
-      } catch (IllegalArgumentException | DecodeException e) {
-        LOG.warn("skipping unreadable event at {}-{}@{}: {}", slot.topic, slot.partition, firstOffset + i, e.toString());
+      DomainEvent event = Handlers.readOrSkip(events.get(i).envelope(), slot.topic, slot.partition, firstOffset + i);
+      if (event != null) {
+        decoded.add(event);
       }
     }
     return decoded;

@@ -5,8 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -335,7 +333,7 @@ public final class KafkaEventLog implements EventLog {
       records.records().forEach(record -> {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         pollEnd.merge(partition, record.offset() + 1, Math::max);
-        DomainEvent event = decode(record);
+        DomainEvent event = Handlers.readOrSkip(record.value(), record.topic(), record.partition(), record.offset());
         if (event != null) {
           events.add(new Polled(partition, record.offset(), event));
         }
@@ -368,16 +366,6 @@ public final class KafkaEventLog implements EventLog {
           .compose(ignored -> consumer.pause(partition))
           .onSuccess(ignored -> vertx.setTimer(backoff, id -> consumer.resume(partition)))
           .recover(failure -> Future.succeededFuture());
-    }
-
-    /** The record's event, or null for an unreadable record: redelivering it would stop its partition for good. */
-    private DomainEvent decode(ConsumerRecord<String, String> record) {
-      try {
-        return DomainEvent.fromJson(new JsonObject(record.value()));
-      } catch (IllegalArgumentException | DecodeException | NullPointerException e) {
-        LOG.warn("skipping unreadable event at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-        return null;
-      }
     }
   }
 }

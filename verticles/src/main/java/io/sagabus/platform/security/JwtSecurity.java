@@ -12,7 +12,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,6 @@ public final class JwtSecurity {
   static final int MIN_SECRET_LENGTH = 32;
   private static final String DEV_SECRET = "sagabus-development-key-not-secret-0123456789";
   private static final Logger LOG = LoggerFactory.getLogger(JwtSecurity.class);
-  /** Every gateway instance reads the key; one warning per process is enough. */
-  private static final AtomicBoolean DEV_KEY_WARNED = new AtomicBoolean();
 
   private JwtSecurity() {}
 
@@ -42,16 +39,23 @@ public final class JwtSecurity {
       if (section.bool("required", false)) {
         throw new ConfigException(section.key("jwtSecret"), "is required by this profile (set SAGABUS_JWT_SECRET)");
       }
-      if (DEV_KEY_WARNED.compareAndSet(false, true)) {
-        LOG.warn("security.jwtSecret is not set: admin tokens are signed with the built-in DEVELOPMENT key, which is "
-            + "public. Set SAGABUS_JWT_SECRET (at least {} characters) before exposing this node.", MIN_SECRET_LENGTH);
-      }
       return DEV_SECRET;
     }
     if (secret.length() < MIN_SECRET_LENGTH) {
       throw new ConfigException(section.key("jwtSecret"), "must be at least " + MIN_SECRET_LENGTH + " characters for HS256 (value not shown)");
     }
     return secret;
+  }
+
+  /**
+   * Warns when admin tokens would be signed with the development key. Called once by whoever starts the signing (a
+   * node's gateway, the token command), not by {@link #secret}, which every gateway instance calls.
+   */
+  public static void warnIfDevelopmentKey(NodeConfig config) {
+    if (config.section(SECTION).string("jwtSecret", null) == null) {
+      LOG.warn("security.jwtSecret is not set: admin tokens are signed with the built-in DEVELOPMENT key, which is "
+          + "public. Set SAGABUS_JWT_SECRET (at least {} characters) before exposing this node.", MIN_SECRET_LENGTH);
+    }
   }
 
   public static JWTAuth provider(Vertx vertx, NodeConfig config) {
