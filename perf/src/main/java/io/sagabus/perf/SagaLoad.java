@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +51,11 @@ public final class SagaLoad {
   static final String POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test";
   /** Whole-machine CPU load below which the machine counts as settled. */
   private static final double QUIET_CPU_LOAD = 0.25;
+  private static final int WARM_UP_ROUND_SECONDS = 5;
+  private static final int MIN_WARM_UP_ROUNDS = 2;
+  private static final int MAX_WARM_UP_ROUNDS = 18;
+  /** Compiling less than 5 % of a round's wall time counts as settled. */
+  private static final long SETTLED_COMPILE_MILLIS_PER_ROUND = 250;
   /**
    * Each order waits for its saga on its own HTTP/1 connection, so the open loop needs as many connections as orders
    * in flight: with too few, a short server pause queues requests in the client's pool and the bench measures that.
@@ -143,10 +149,10 @@ public final class SagaLoad {
    */
   private static void throughputAndLatency(Vertx clientVertx, String store, int nodePort, int baselinePort, String sagaUri,
       Buffer order, int concurrency, int seconds, double openLoopRate) throws Exception {
-    closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, 3);
+    warmUp("baseline plain endpoint", clientVertx, baselinePort, "/baseline", order, concurrency);
     Result baselineMax = closedLoop(clientVertx, baselinePort, "/baseline", order, concurrency, seconds);
     report("baseline plain endpoint, closed loop", baselineMax);
-    closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, 5);
+    warmUp("order saga (" + store + ")", clientVertx, nodePort, sagaUri, order, concurrency);
     Result sagaMax = closedLoop(clientVertx, nodePort, sagaUri, order, concurrency, seconds);
     report("order saga (" + store + "), closed loop", sagaMax);
     awaitQuietMachine();
@@ -155,6 +161,26 @@ public final class SagaLoad {
     report("order saga (" + store + "), open loop at " + (openLoopRate > 0 ? "the given rate" : "half the max rate"), sagaHalf);
     Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, rate, seconds);
     report("baseline plain endpoint, open loop at the same rate", baselineHalf);
+  }
+
+  /**
+   * Runs the closed loop in rounds until the JIT compiler settles: on two cores C2 takes 30 to 90 % of one core for
+   * about 20 s of saga load, so a short fixed warm-up measured the compiler as much as the saga.
+   */
+  private static void warmUp(String what, Vertx clientVertx, int port, String uri, Buffer body, int concurrency) throws Exception {
+    CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+    long started = System.nanoTime();
+    long compileMillis;
+    int rounds = 0;
+    do {
+      long before = compiler.getTotalCompilationTime();
+      closedLoop(clientVertx, port, uri, body, concurrency, WARM_UP_ROUND_SECONDS);
+      compileMillis = compiler.getTotalCompilationTime() - before;
+      rounds++;
+    } while ((rounds < MIN_WARM_UP_ROUNDS || compileMillis > SETTLED_COMPILE_MILLIS_PER_ROUND) && rounds < MAX_WARM_UP_ROUNDS);
+    System.out.printf(Locale.ROOT, "warm-up of the %s: %.0f s, JIT compile time in its last %d s round %d ms%s%n", what,
+        (System.nanoTime() - started) / 1e9, WARM_UP_ROUND_SECONDS, compileMillis,
+        compileMillis > SETTLED_COMPILE_MILLIS_PER_ROUND ? " (not settled; the measurement includes compiling)" : "");
   }
 
   /**
@@ -235,10 +261,13 @@ public final class SagaLoad {
     CompletableFuture<Void> done = new CompletableFuture<>();
     long start = System.nanoTime();
     long startMillis = System.currentTimeMillis();
+    // Its clock time, to match a stall found by send time against GC, JFR or node logs.
+    System.out.printf(Locale.ROOT, "open loop at %.0f/s to %s starts at %s%n", ratePerSecond, uri, java.time.Instant.ofEpochMilli(startMillis));
     long[] issued = {0};
     Slowest slowest = new Slowest();
     Map<Long, Long> worstPerWindow = new HashMap<>();
     Map<Long, Long> latestSendPerWindow = new HashMap<>();
+    Map<Long, Long> latestConnectionPerWindow = new HashMap<>();
     // A 1 ms tick on one event loop sends every request whose intended time has come; latency counts from that time.
     vertx.getOrCreateContext().runOnContext(ignored -> vertx.setPeriodic(1, timer -> {
       long due = Math.min(total, (long) ((System.nanoTime() - start) / intervalNanos) + 1);
@@ -248,7 +277,14 @@ public final class SagaLoad {
         synchronized (latency) {
           latestSendPerWindow.merge((intended - start) / WINDOW_NANOS, lateMicros, Math::max);
         }
-        send(client, port, uri, body).onComplete(result -> {
+        // When the pool handed the request a connection: a slow connect is the client's delay, not the node's.
+        Runnable connected = () -> {
+          long waitedMicros = (System.nanoTime() - intended) / 1_000;
+          synchronized (latency) {
+            latestConnectionPerWindow.merge((intended - start) / WINDOW_NANOS, waitedMicros, Math::max);
+          }
+        };
+        send(client, port, uri, body, connected).onComplete(result -> {
           long micros = (System.nanoTime() - intended) / 1_000;
           // Answers arrive on the client's several event loops; the histogram is not thread-safe.
           synchronized (latency) {
@@ -284,6 +320,7 @@ public final class SagaLoad {
       printWorstWindows("slowest answer", worstPerWindow);
       // A late send is the load generator's own stall, not the server's: its latency counts from the intended time.
       printWorstWindows("latest send", latestSendPerWindow);
+      printWorstWindows("latest connection", latestConnectionPerWindow);
     }
     if (uri.startsWith("/api/orders")) {
       printWhereTheSlowestSagaWaited(vertx, port, slowest);
@@ -302,7 +339,12 @@ public final class SagaLoad {
   }
 
   private static Future<Answer> send(HttpClient client, int port, String uri, Buffer body) {
+    return send(client, port, uri, body, () -> { });
+  }
+
+  private static Future<Answer> send(HttpClient client, int port, String uri, Buffer body, Runnable connected) {
     return client.request(HttpMethod.POST, port, "127.0.0.1", uri)
+        .onSuccess(request -> connected.run())
         .compose(request -> request.putHeader("Content-Type", "application/json").send(body))
         .compose(response -> response.body().map(answer -> new Answer(response.statusCode(), answer)));
   }
