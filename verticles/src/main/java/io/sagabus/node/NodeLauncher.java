@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.backend.Backends;
 import io.sagabus.platform.cluster.ClusterView;
+import io.sagabus.platform.participant.HandedOverJson;
 import io.sagabus.platform.cluster.NodeDirectory;
 import io.sagabus.platform.config.NodeConfig;
 import io.sagabus.platform.security.JwtSecurity;
@@ -68,6 +69,8 @@ public final class NodeLauncher {
           ? ClusterView.clustered(((VertxInternal) vertx).clusterManager())
           : ClusterView.standalone(UUID.randomUUID().toString());
       tagLogsWith(config.nodeName(), cluster.nodeId());
+      // Before any verticle: a node without a saga or ledger role may still receive a command from another node.
+      HandedOverJson.registerOn(vertx);
       return deploy(vertx, config, cluster, registry, roles).toCompletionStage()
           .handleAsync((node, failure) -> failure == null
               ? CompletableFuture.completedFuture(node)

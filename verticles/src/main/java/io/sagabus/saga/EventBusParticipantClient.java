@@ -1,8 +1,8 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.participant.HandedOverJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -14,11 +14,12 @@ public final class EventBusParticipantClient implements ParticipantClient {
 
   public EventBusParticipantClient(Vertx vertx) {
     this.vertx = vertx;
+    HandedOverJson.registerOn(vertx);
   }
 
   @Override
   public Future<JsonObject> call(String address, JsonObject command, Duration timeout) {
-    return vertx.eventBus().<JsonObject>request(address, command, new DeliveryOptions().setSendTimeout(timeout.toMillis()))
+    return vertx.eventBus().<JsonObject>request(address, command, HandedOverJson.options().setSendTimeout(timeout.toMillis()))
         .map(Message::body);
   }
 }

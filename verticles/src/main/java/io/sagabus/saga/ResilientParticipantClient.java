@@ -1,5 +1,6 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.participant.HandedOverJson;
 import io.sagabus.platform.resilience.CircuitListener;
 import io.sagabus.platform.resilience.CircuitOpenException;
 import io.sagabus.platform.resilience.CircuitState;
@@ -9,7 +10,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -29,12 +29,13 @@ public final class ResilientParticipantClient implements ParticipantClient {
   public ResilientParticipantClient(Vertx vertx, ResilientCaller caller) {
     this.vertx = vertx;
     this.caller = caller;
+    HandedOverJson.registerOn(vertx);
   }
 
   @Override
   public Future<JsonObject> call(String address, JsonObject command, Duration timeout) {
     TimedOperation<Message<JsonObject>> request = remainingMs -> vertx.eventBus()
-        .request(address, command, new DeliveryOptions().setSendTimeout(Math.max(1, Math.min(remainingMs, timeout.toMillis()))));
+        .request(address, command, HandedOverJson.options().setSendTimeout(Math.max(1, Math.min(remainingMs, timeout.toMillis()))));
     return caller.call(ParticipantClient.serviceOf(address), request).map(Message::body);
   }
 

@@ -4,6 +4,7 @@ import io.sagabus.saga.contract.SagaStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,15 +54,18 @@ public final class SagaInstance {
   }
 
   /**
-   * One step's state and every attempt at it. The result is kept encoded and a step not yet tried holds no attempt
-   * list: a node may hold ten thousand sagas in flight, and a small JSON tree costs about four times its text.
+   * One step's state and every attempt at it. The result is kept encoded and the attempts in an array of exactly
+   * their number (most steps have one): a node may hold ten thousand sagas in flight, a small JSON tree costs about
+   * four times its text, and a list with its spare slots twice an array of one.
    */
   public static final class StepRecord {
     final String name;
     final boolean critical;
     StepStatus status = StepStatus.PENDING;
     private String encodedResult;
-    private List<Attempt> attempts = List.of();
+    private static final Attempt[] NO_ATTEMPTS = new Attempt[0];
+
+    private Attempt[] attempts = NO_ATTEMPTS;
 
     StepRecord(String name, boolean critical) {
       this.name = name;
@@ -90,14 +94,12 @@ public final class SagaInstance {
     }
 
     List<Attempt> attempts() {
-      return attempts;
+      return Arrays.asList(attempts);
     }
 
     void add(Attempt attempt) {
-      if (attempts.isEmpty()) {
-        attempts = new ArrayList<>(2);
-      }
-      attempts.add(attempt);
+      attempts = Arrays.copyOf(attempts, attempts.length + 1);
+      attempts[attempts.length - 1] = attempt;
     }
 
     /** Whether the step's own call succeeded (a result learned from a status query is not the step's output). */
@@ -128,7 +130,7 @@ public final class SagaInstance {
     /** @param decodedResult {@link #result()}, decoded once by the caller, which may need it too */
     JsonObject toJson(JsonObject decodedResult) {
       JsonObject json = new JsonObject().put("name", name).put("status", status.name()).put("critical", critical)
-          .put("attempts", new JsonArray(attempts.stream().map(Attempt::toJson).toList()));
+          .put("attempts", new JsonArray(Arrays.stream(attempts).map(Attempt::toJson).toList()));
       if (decodedResult != null) {
         json.put("result", decodedResult);
       }

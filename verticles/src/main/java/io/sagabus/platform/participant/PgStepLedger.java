@@ -142,6 +142,7 @@ public final class PgStepLedger {
     this.pool = pool;
     this.table = table;
     this.faults = faults;
+    HandedOverJson.registerOn(vertx);
     // Claimed in key order, so two transactions claiming overlapping keys take the row locks in one order.
     this.claimSql = "INSERT INTO " + table + " (saga_id, step, state) SELECT s, k, 'running' FROM unnest($1::text[], $2::text[]) AS u(s, k) "
         + "ORDER BY s, k ON CONFLICT DO NOTHING RETURNING saga_id, step";
@@ -195,7 +196,7 @@ public final class PgStepLedger {
           if (outcome.getJsonObject("result") != null) {
             answer.put("result", outcome.getJsonObject("result"));
           }
-          message.reply(answer);
+          message.reply(answer, HandedOverJson.options());
         })
         .onFailure(failure -> message.fail(FailureCodes.UNAVAILABLE, String.valueOf(failure.getMessage())));
   }
@@ -457,7 +458,7 @@ public final class PgStepLedger {
         if (done.failed()) {
           message.fail(FailureCodes.UNAVAILABLE, String.valueOf(done.cause().getMessage()));
         } else if ("succeeded".equals(done.result().getString("state"))) {
-          message.reply(done.result().getJsonObject("result", new JsonObject()));
+          message.reply(done.result().getJsonObject("result", new JsonObject()), HandedOverJson.options());
         } else {
           message.fail(done.result().getInteger("code", FailureCodes.REJECTED), done.result().getString("error"));
         }

@@ -91,6 +91,7 @@ public final class StepLedger {
     this.vertx = vertx;
     this.faults = faults;
     this.retentionMs = retention.toMillis();
+    HandedOverJson.registerOn(vertx);
     vertx.setPeriodic(Math.max(1, Math.min(MAX_SWEEP_INTERVAL_MS, retentionMs)), id -> forgetOlderThan(System.currentTimeMillis() - retentionMs));
   }
 
@@ -202,7 +203,7 @@ public final class StepLedger {
       known = Outcome.aborted();
       outcomes.put(key, known);
     }
-    message.reply(known.toJson());
+    message.reply(known.toJson(), HandedOverJson.options());
   }
 
   private Future<Outcome> run(String key, Supplier<Future<JsonObject>> work) {
@@ -240,7 +241,7 @@ public final class StepLedger {
     long delay = faults.replyDelayMs(op);
     Runnable send = () -> {
       if (Outcome.SUCCEEDED.equals(outcome.state())) {
-        message.reply(outcome.resultJson());
+        message.reply(outcome.resultJson(), HandedOverJson.options());
       } else {
         message.fail(outcome.code(), outcome.error());
       }
