@@ -4,7 +4,10 @@ import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The event-sourced side of an order: events from the stream are appended to the order's aggregate, and an order's
@@ -21,17 +24,25 @@ final class OrderHistory {
     this.store = store;
   }
 
-  /** Appends {@code event} at the aggregate's current version, re-reading and retrying when another writer got there first. */
-  Future<Void> record(DomainEvent event) {
-    return append(event, 1);
+  /**
+   * Appends a batch from the stream: each order's events in one append at the aggregate's current version, the orders
+   * side by side. A writer that got there first makes that order re-read and retry. When one order fails the batch
+   * fails, and its redelivery is harmless: events already stored are skipped.
+   */
+  Future<Void> recordAll(List<DomainEvent> events) {
+    Map<String, List<DomainEvent>> byOrder = new LinkedHashMap<>();
+    events.forEach(event -> byOrder.computeIfAbsent(event.key(), orderId -> new ArrayList<>()).add(event));
+    List<Future<Void>> appends = new ArrayList<>(byOrder.size());
+    byOrder.forEach((orderId, ofOrder) -> appends.add(append(orderId, ofOrder, 1)));
+    return Future.all(appends).mapEmpty();
   }
 
-  private Future<Void> append(DomainEvent event, int attempt) {
-    return store.version(event.key())
-        .compose(version -> store.append(event.key(), version, List.of(event)))
+  private Future<Void> append(String orderId, List<DomainEvent> events, int attempt) {
+    return store.version(orderId)
+        .compose(version -> store.append(orderId, version, events))
         .<Void>mapEmpty()
         .recover(failure -> failure instanceof OrderEventStore.VersionConflict && attempt < MAX_APPEND_ATTEMPTS
-            ? append(event, attempt + 1)
+            ? append(orderId, events, attempt + 1)
             : Future.failedFuture(failure));
   }
 

@@ -91,8 +91,8 @@ public final class OrderViewVerticle extends VerticleBase {
         .compose(ignored -> views.activeGeneration())
         .compose(generation -> Future.all(
             follow(generation),
-            log.subscribe(group + "-history", EventTopics.ALL, EventLog.StartFrom.EARLIEST, this::recordHistory).map(others::add),
-            log.subscribe(group + "-stats-" + node.config().nodeName(), EventTopics.ALL, EventLog.StartFrom.LATEST, this::count).map(others::add)))
+            log.subscribeBatch(group + "-history", EventTopics.ALL, EventLog.StartFrom.EARLIEST, this::recordHistory).map(others::add),
+            log.subscribeBatch(group + "-stats-" + node.config().nodeName(), EventTopics.ALL, EventLog.StartFrom.LATEST, this::count).map(others::add)))
         .onSuccess(ignored -> vertx.setPeriodic(statsIntervalMs, id -> publishStats()));
   }
 
@@ -144,12 +144,13 @@ public final class OrderViewVerticle extends VerticleBase {
     }
   }
 
-  private Future<Void> recordHistory(DomainEvent event) {
-    return history.record(event).onSuccess(ignored -> historyLag.applied(event, true));
+  private Future<Void> recordHistory(List<DomainEvent> events) {
+    return history.recordAll(events).onSuccess(ignored -> events.forEach(event -> historyLag.applied(event, true)));
   }
 
-  private Future<Void> count(DomainEvent event) {
-    stats.onEvent(event, System.currentTimeMillis());
+  private Future<Void> count(List<DomainEvent> events) {
+    long now = System.currentTimeMillis();
+    events.forEach(event -> stats.onEvent(event, now));
     return Future.succeededFuture();
   }
 

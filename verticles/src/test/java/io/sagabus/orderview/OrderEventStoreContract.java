@@ -104,7 +104,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
     List<DomainEvent> events = events(orderId);
     OrderHistory history = new OrderHistory(store);
 
-    run(() -> Future.all(events.stream().map(history::record).toList()));
+    run(() -> Future.all(events.stream().map(event -> history.recordAll(List.of(event))).toList()));
     JsonObject rebuilt = run(() -> history.history(orderId));
 
     assertThat(rebuilt.getLong("version")).isEqualTo(6L);
@@ -115,5 +115,28 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
       assertThat(rebuilt.getJsonArray("steps").getJsonObject(i).getJsonObject("state").getJsonArray("timeline")).hasSize(i + 1);
     }
     assertThat(run(() -> history.history("ord-unknown-" + UUID.randomUUID()))).isNull();
+  }
+
+  @Test
+  void batchInterleavingTwoOrders_appendsEachOrdersEventsInTheirOrder_andItsRedeliveryAddsNothing() {
+    String first = "ord-" + UUID.randomUUID();
+    String second = "ord-" + UUID.randomUUID();
+    List<DomainEvent> firstEvents = events(first);
+    List<DomainEvent> secondEvents = events(second);
+    List<DomainEvent> batch = new java.util.ArrayList<>();
+    for (int i = 0; i < firstEvents.size(); i++) {
+      batch.add(firstEvents.get(i));
+      batch.add(secondEvents.get(i));
+    }
+    OrderHistory history = new OrderHistory(store);
+
+    run(() -> history.recordAll(batch));
+    run(() -> history.recordAll(batch));
+
+    for (var expected : List.of(firstEvents, secondEvents)) {
+      List<OrderEventStore.Stored> stored = run(() -> store.read(expected.get(0).key()));
+      assertThat(stored).extracting(entry -> entry.event().eventId())
+          .containsExactlyElementsOf(expected.stream().map(DomainEvent::eventId).toList());
+    }
   }
 }

@@ -100,7 +100,7 @@ public final class EmbeddedEventLog implements EventLog {
               slot -> new Cursor(group, slot, startFrom == StartFrom.EARLIEST ? partition.start : partition.end()));
         }
       }
-      group.members.add(member);
+      group.add(member);
       cursors = List.copyOf(group.cursors.values());
     }
     cursors.forEach(this::pump);
@@ -223,10 +223,23 @@ public final class EmbeddedEventLog implements EventLog {
   private static final class Group {
     final List<Member> members = new ArrayList<>();
     final Map<Slot, Cursor> cursors = new HashMap<>();
+    /** The members subscribed to each topic, worked out once per membership change rather than once per delivery. */
+    private final Map<String, List<Member>> membersByTopic = new HashMap<>();
+
+    void add(Member member) {
+      members.add(member);
+      membersByTopic.clear();
+    }
+
+    boolean remove(Member member) {
+      membersByTopic.clear();
+      return members.remove(member);
+    }
 
     /** Partitions are dealt round-robin over the members subscribed to their topic, in the order they joined. */
     Member owner(Slot slot) {
-      List<Member> eligible = members.stream().filter(member -> member.topics.contains(slot.topic)).toList();
+      List<Member> eligible = membersByTopic.computeIfAbsent(slot.topic,
+          topic -> members.stream().filter(member -> member.topics.contains(topic)).toList());
       return eligible.isEmpty() ? null : eligible.get(slot.partition % eligible.size());
     }
   }
@@ -266,7 +279,7 @@ public final class EmbeddedEventLog implements EventLog {
     public Future<Void> close() {
       List<Cursor> cursors;
       synchronized (EmbeddedEventLog.this) {
-        if (!group.members.remove(this)) {
+        if (!group.remove(this)) {
           return Future.succeededFuture();
         }
         cursors = List.copyOf(group.cursors.values());
