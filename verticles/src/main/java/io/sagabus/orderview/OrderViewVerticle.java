@@ -92,7 +92,7 @@ public final class OrderViewVerticle extends VerticleBase {
         .compose(generation -> Future.all(
             follow(generation),
             log.subscribeBatch(group + "-history", EventTopics.ALL, EventLog.StartFrom.EARLIEST, this::recordHistory).map(others::add),
-            log.subscribeBatch(group + "-stats-" + node.config().nodeName(), EventTopics.ALL, EventLog.StartFrom.LATEST, this::count).map(others::add)))
+            log.subscribeBatch(group + "-stats-" + node.config().nodeName(), StreamStats.TOPICS, EventLog.StartFrom.LATEST, this::count).map(others::add)))
         .onSuccess(ignored -> vertx.setPeriodic(statsIntervalMs, id -> publishStats()));
   }
 

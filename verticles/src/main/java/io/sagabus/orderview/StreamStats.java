@@ -3,6 +3,7 @@ package io.sagabus.orderview;
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventTopics;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * Orders per minute, revenue per minute and the cancel rate over a sliding window of event time: one bucket per
@@ -10,6 +11,9 @@ import io.vertx.core.json.JsonObject;
  * one bucket, are not counted.
  */
 final class StreamStats {
+
+  /** The only topics it counts; subscribing to these alone spares decoding every other event. */
+  static final List<String> TOPICS = List.of(EventTopics.ORDER_CREATED, EventTopics.ORDER_COMPLETED, EventTopics.ORDER_CANCELLED);
 
   private final int windowSeconds;
   private final long[] seconds;
