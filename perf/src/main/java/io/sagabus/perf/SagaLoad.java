@@ -157,7 +157,11 @@ public final class SagaLoad {
     report("order saga (" + store + "), closed loop", sagaMax);
     awaitQuietMachine();
     double rate = openLoopRate > 0 ? openLoopRate : sagaMax.perSecond() / 2;
-    Result sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, rate, seconds);
+    Result sagaHalf;
+    try (GcPauses pauses = GcPauses.record()) {
+      sagaHalf = openLoop(clientVertx, nodePort, sagaUri, order, rate, seconds);
+      System.out.println("  " + pauses.summary());
+    }
     report("order saga (" + store + "), open loop at " + (openLoopRate > 0 ? "the given rate" : "half the max rate"), sagaHalf);
     Result baselineHalf = openLoop(clientVertx, baselinePort, "/baseline", order, rate, seconds);
     report("baseline plain endpoint, open loop at the same rate", baselineHalf);
@@ -199,6 +203,56 @@ public final class SagaLoad {
     }
     System.out.printf(Locale.ROOT, "waited %.1f s for the machine to settle after the closed loop (CPU load now %.0f%%)%n",
         (System.nanoTime() - started) / 1e9, os.getCpuLoad() * 100);
+  }
+
+  /**
+   * The collector's pauses while it is open, from the JVM's GC notifications: a p99 is often one collector's pause
+   * length, and a stall with no pause behind it is the node's own.
+   */
+  private static final class GcPauses implements AutoCloseable {
+    private final List<Long> pausesMs = new ArrayList<>();
+    private final List<Runnable> removals = new ArrayList<>();
+
+    static GcPauses record() {
+      GcPauses pauses = new GcPauses();
+      for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (collector instanceof javax.management.NotificationEmitter emitter) {
+          javax.management.NotificationListener listener = (notification, handback) -> {
+            if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+              var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
+              // Concurrent cycles (G1 "Concurrent", ZGC "Cycles") do not stop the application.
+              if (!info.getGcName().contains("Cycles") && !info.getGcAction().contains("concurrent")) {
+                synchronized (pauses.pausesMs) {
+                  pauses.pausesMs.add(info.getGcInfo().getDuration());
+                }
+              }
+            }
+          };
+          emitter.addNotificationListener(listener, null, null);
+          pauses.removals.add(() -> {
+            try {
+              emitter.removeNotificationListener(listener);
+            } catch (javax.management.ListenerNotFoundException ignored) {
+              // Already gone.
+            }
+          });
+        }
+      }
+      return pauses;
+    }
+
+    String summary() {
+      synchronized (pausesMs) {
+        long total = pausesMs.stream().mapToLong(Long::longValue).sum();
+        long max = pausesMs.stream().mapToLong(Long::longValue).max().orElse(0);
+        return String.format(Locale.ROOT, "GC pauses during it: %d, %d ms in all, longest %d ms", pausesMs.size(), total, max);
+      }
+    }
+
+    @Override
+    public void close() {
+      removals.forEach(Runnable::run);
+    }
   }
 
   record Result(long ok, long failed, double seconds, Histogram latency) {
