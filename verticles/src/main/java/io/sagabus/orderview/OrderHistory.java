@@ -5,9 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The event-sourced side of an order: events from the stream are appended to the order's aggregate, and an order's
@@ -19,6 +21,12 @@ final class OrderHistory {
   static final int MAX_APPEND_ATTEMPTS = 10;
 
   private final OrderEventStore store;
+  /**
+   * The newest append queued for each order. An order's events arrive on several topics, so several of this node's
+   * deliveries may carry one order at once; they append one after another instead of conflicting and re-reading.
+   * Touched only on the consumer's event loop.
+   */
+  private final Map<String, Future<Void>> lastAppend = new HashMap<>();
 
   OrderHistory(OrderEventStore store) {
     this.store = store;
@@ -33,8 +41,16 @@ final class OrderHistory {
     Map<String, List<DomainEvent>> byOrder = new LinkedHashMap<>();
     events.forEach(event -> byOrder.computeIfAbsent(event.key(), orderId -> new ArrayList<>()).add(event));
     List<Future<Void>> appends = new ArrayList<>(byOrder.size());
-    byOrder.forEach((orderId, ofOrder) -> appends.add(append(orderId, ofOrder, 1)));
+    byOrder.forEach((orderId, ofOrder) -> appends.add(afterThePrevious(orderId, () -> append(orderId, ofOrder, 1))));
     return Future.all(appends).mapEmpty();
+  }
+
+  private Future<Void> afterThePrevious(String orderId, Supplier<Future<Void>> append) {
+    Future<Void> previous = lastAppend.get(orderId);
+    Future<Void> next = previous == null ? append.get() : previous.transform(ignored -> append.get());
+    lastAppend.put(orderId, next);
+    next.onComplete(ignored -> lastAppend.remove(orderId, next));
+    return next;
   }
 
   private Future<Void> append(String orderId, List<DomainEvent> events, int attempt) {

@@ -118,6 +118,41 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
   }
 
   @Test
+  void deliveriesCarryingOneOrderAtOnce_appendOneAfterAnother_withoutAVersionConflict() {
+    String orderId = "ord-" + UUID.randomUUID();
+    List<DomainEvent> events = events(orderId);
+    java.util.concurrent.atomic.AtomicInteger versionReads = new java.util.concurrent.atomic.AtomicInteger();
+    OrderEventStore counting = new OrderEventStore() {
+      @Override
+      public Future<Void> start() {
+        return store.start();
+      }
+
+      @Override
+      public Future<Long> version(String id) {
+        versionReads.incrementAndGet();
+        return store.version(id);
+      }
+
+      @Override
+      public Future<List<Stored>> read(String id) {
+        return store.read(id);
+      }
+
+      @Override
+      public Future<Long> append(String id, long expectedVersion, List<DomainEvent> toAppend) {
+        return store.append(id, expectedVersion, toAppend);
+      }
+    };
+    OrderHistory history = new OrderHistory(counting);
+
+    run(() -> Future.all(events.stream().map(event -> history.recordAll(List.of(event))).toList()));
+
+    assertThat(run(() -> store.read(orderId))).hasSize(events.size());
+    assertThat(versionReads).as("one version read per append: none re-read after a conflict").hasValue(events.size());
+  }
+
+  @Test
   void batchInterleavingTwoOrders_appendsEachOrdersEventsInTheirOrder_andItsRedeliveryAddsNothing() {
     String first = "ord-" + UUID.randomUUID();
     String second = "ord-" + UUID.randomUUID();
