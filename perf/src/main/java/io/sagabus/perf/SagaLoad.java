@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
@@ -210,56 +211,6 @@ public final class SagaLoad {
         (System.nanoTime() - started) / 1e9, os.getCpuLoad() * 100);
   }
 
-  /**
-   * The collector's pauses while it is open, from the JVM's GC notifications: a p99 is often one collector's pause
-   * length, and a stall with no pause behind it is the node's own.
-   */
-  private static final class GcPauses implements AutoCloseable {
-    private final List<Long> pausesMs = new ArrayList<>();
-    private final List<Runnable> removals = new ArrayList<>();
-
-    static GcPauses record() {
-      GcPauses pauses = new GcPauses();
-      for (var collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (collector instanceof javax.management.NotificationEmitter emitter) {
-          javax.management.NotificationListener listener = (notification, handback) -> {
-            if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-              var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) notification.getUserData());
-              // Concurrent cycles (G1 "Concurrent", ZGC "Cycles") do not stop the application.
-              if (!info.getGcName().contains("Cycles") && !info.getGcAction().contains("concurrent")) {
-                synchronized (pauses.pausesMs) {
-                  pauses.pausesMs.add(info.getGcInfo().getDuration());
-                }
-              }
-            }
-          };
-          emitter.addNotificationListener(listener, null, null);
-          pauses.removals.add(() -> {
-            try {
-              emitter.removeNotificationListener(listener);
-            } catch (javax.management.ListenerNotFoundException ignored) {
-              // Already gone.
-            }
-          });
-        }
-      }
-      return pauses;
-    }
-
-    String summary() {
-      synchronized (pausesMs) {
-        long total = pausesMs.stream().mapToLong(Long::longValue).sum();
-        long max = pausesMs.stream().mapToLong(Long::longValue).max().orElse(0);
-        return String.format(Locale.ROOT, "GC pauses during it: %d, %d ms in all, longest %d ms", pausesMs.size(), total, max);
-      }
-    }
-
-    @Override
-    public void close() {
-      removals.forEach(Runnable::run);
-    }
-  }
-
   record Result(long ok, long failed, double seconds, Histogram latency) {
     double perSecond() {
       return ok / seconds;
@@ -324,7 +275,7 @@ public final class SagaLoad {
     long startMillis = System.currentTimeMillis();
     // Its clock time, to match a stall found by send time against GC, JFR or node logs.
     if (report) {
-      System.out.printf(Locale.ROOT, "open loop at %.0f/s to %s starts at %s%n", ratePerSecond, uri, java.time.Instant.ofEpochMilli(startMillis));
+      System.out.printf(Locale.ROOT, "open loop at %.0f/s to %s starts at %s%n", ratePerSecond, uri, Instant.ofEpochMilli(startMillis));
     }
     long[] issued = {0};
     Slowest slowest = new Slowest();

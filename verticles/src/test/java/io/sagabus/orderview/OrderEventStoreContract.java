@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -121,7 +122,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
   void deliveriesCarryingOneOrderAtOnce_appendOneAfterAnother_withoutAVersionConflict() {
     String orderId = "ord-" + UUID.randomUUID();
     List<DomainEvent> events = events(orderId);
-    java.util.concurrent.atomic.AtomicInteger versionReads = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger versionReads = new AtomicInteger();
     OrderEventStore counting = new OrderEventStore() {
       @Override
       public Future<Void> start() {
@@ -158,7 +159,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
     String second = "ord-" + UUID.randomUUID();
     List<DomainEvent> firstEvents = events(first);
     List<DomainEvent> secondEvents = events(second);
-    List<DomainEvent> batch = new java.util.ArrayList<>();
+    List<DomainEvent> batch = new ArrayList<>();
     for (int i = 0; i < firstEvents.size(); i++) {
       batch.add(firstEvents.get(i));
       batch.add(secondEvents.get(i));

@@ -22,8 +22,8 @@ public final class HandedOverJson implements MessageCodec<JsonObject, JsonObject
 
   HandedOverJson() {}
 
-  /** Registers the codec on {@code vertx}'s event bus unless it is there already; answers the options that use it. */
-  public static DeliveryOptions registerOn(Vertx vertx) {
+  /** Registers the codec on {@code vertx}'s event bus unless it is there already. */
+  public static void registerOn(Vertx vertx) {
     synchronized (HandedOverJson.class) {
       try {
         vertx.eventBus().registerCodec(new HandedOverJson());
@@ -31,7 +31,6 @@ public final class HandedOverJson implements MessageCodec<JsonObject, JsonObject
         // Another verticle of this node registered it first.
       }
     }
-    return options();
   }
 
   /** Delivery options naming this codec; the codec must be registered on both ends. */
