@@ -98,7 +98,7 @@ public final class OutboxRelayBench {
       throws Exception {
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(postgresUrl)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
-    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(postgresUrl), run + "_outbox", partitions);
+    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(postgresUrl), run + "_outbox", partitions, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
     KafkaEventLog log = new KafkaEventLog(vertx, bootstrap, EventLogSettings.withPrefix(run + "-"));
     try {
       outbox.start().await(30, TimeUnit.SECONDS);

@@ -108,7 +108,9 @@ public final class SagaLoad {
     } else if (store.equals("postgres")) {
       config.put("postgres", new JsonObject().put("url", POSTGRES_URL).put("poolSize", 16))
           .put("order", tables.copy()).put("inventory", config.getJsonObject("inventory").copy().mergeIn(tables))
-          .put("payment", config.getJsonObject("payment").copy().mergeIn(tables)).put("shipping", tables.copy());
+          .put("payment", config.getJsonObject("payment").copy().mergeIn(tables)).put("shipping", tables.copy())
+          // The read side too: each run starts from empty views and histories, as the write side does.
+          .put("orderview", tables.copy());
       config.getJsonObject("saga").mergeIn(tables).put("store", "postgres");
     } else {
       config.getJsonObject("saga").put("store", "embedded");
@@ -495,7 +497,7 @@ public final class SagaLoad {
     return byClass;
   }
 
-  /** Drops the tables this run created (every name starting with its prefix). */
+  /** Drops the tables this run created (every name starting with its prefix), and the order view over them. */
   static void dropTables(Vertx vertx, String prefix) {
     var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
     await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
@@ -503,7 +505,7 @@ public final class SagaLoad {
         .compose(rows -> {
           List<String> tables = new ArrayList<>();
           rows.forEach(row -> tables.add(row.getString(0)));
-          return tables.isEmpty() ? Future.succeededFuture() : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
+          return tables.isEmpty() ? Future.succeededFuture() : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables) + " CASCADE").execute().mapEmpty();
         })
         .eventually(pool::close));
   }

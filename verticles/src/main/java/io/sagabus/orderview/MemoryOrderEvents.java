@@ -4,8 +4,10 @@ import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,8 +30,10 @@ final class MemoryOrderEvents implements OrderEventStore {
   }
 
   @Override
-  public Future<Long> version(String orderId) {
-    return Future.succeededFuture((long) streams.getOrDefault(orderId, List.of()).size());
+  public Future<Map<String, Long>> versions(Collection<String> orderIds) {
+    Map<String, Long> versions = new LinkedHashMap<>();
+    orderIds.forEach(orderId -> versions.put(orderId, (long) streams.getOrDefault(orderId, List.of()).size()));
+    return Future.succeededFuture(versions);
   }
 
   @Override
@@ -43,25 +47,29 @@ final class MemoryOrderEvents implements OrderEventStore {
   }
 
   @Override
-  public Future<Long> append(String orderId, long expectedVersion, List<DomainEvent> events) {
-    List<Recorded> stream = streams.computeIfAbsent(orderId, id -> new ArrayList<>());
-    List<DomainEvent> fresh = new ArrayList<>();
-    Set<String> batch = new HashSet<>();
-    for (DomainEvent event : events) {
-      if (!recorded(stream, event.eventId()) && batch.add(event.eventId())) {
-        fresh.add(event);
+  public Future<Map<String, Long>> append(List<Append> appends) {
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (Append append : appends) {
+      if (versions.containsKey(append.orderId())) {
+        return Future.failedFuture(new IllegalArgumentException("order " + append.orderId() + " appears twice in one append"));
       }
+      List<Recorded> stream = streams.computeIfAbsent(append.orderId(), id -> new ArrayList<>());
+      List<DomainEvent> fresh = new ArrayList<>();
+      Set<String> batch = new HashSet<>();
+      for (DomainEvent event : append.events()) {
+        if (!recorded(stream, event.eventId()) && batch.add(event.eventId())) {
+          fresh.add(event);
+        }
+      }
+      if (!fresh.isEmpty() && stream.size() != append.expectedVersion()) {
+        continue;
+      }
+      for (DomainEvent event : fresh) {
+        stream.add(new Recorded(event.eventId(), event.toJson().encode()));
+      }
+      versions.put(append.orderId(), (long) stream.size());
     }
-    if (fresh.isEmpty()) {
-      return Future.succeededFuture((long) stream.size());
-    }
-    if (stream.size() != expectedVersion) {
-      return Future.failedFuture(new VersionConflict(orderId, expectedVersion, String.valueOf(stream.size())));
-    }
-    for (DomainEvent event : fresh) {
-      stream.add(new Recorded(event.eventId(), event.toJson().encode()));
-    }
-    return Future.succeededFuture((long) stream.size());
+    return Future.succeededFuture(versions);
   }
 
   private static boolean recorded(List<Recorded> stream, String eventId) {

@@ -2,18 +2,22 @@ package io.sagabus.orderview;
 
 import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Set;
 
 /**
  * The event-sourced side of an order: events from the stream are appended to the order's aggregate, and an order's
  * history is rebuilt by folding its events one by one, keeping the state after each.
+ *
+ * <p>Deliveries are {@link MergedDeliveries merged}: one version read and one append for all their orders. An order's
+ * events arrive on several topics, so several deliveries often carry one order; merged, they append one after another
+ * instead of conflicting with each other.
  */
 final class OrderHistory {
 
@@ -21,45 +25,57 @@ final class OrderHistory {
   static final int MAX_APPEND_ATTEMPTS = 10;
 
   private final OrderEventStore store;
-  /**
-   * The newest append queued for each order. An order's events arrive on several topics, so several of this node's
-   * deliveries may carry one order at once; they append one after another instead of conflicting and re-reading.
-   * Touched only on the consumer's event loop.
-   */
-  private final Map<String, Future<Void>> lastAppend = new HashMap<>();
+  private final MergedDeliveries deliveries;
 
-  OrderHistory(OrderEventStore store) {
+  OrderHistory(Vertx vertx, OrderEventStore store) {
     this.store = store;
+    this.deliveries = new MergedDeliveries(vertx, this::appendTogether);
   }
 
   /**
-   * Appends a batch from the stream: each order's events in one append at the aggregate's current version, the orders
-   * side by side. A writer that got there first makes that order re-read and retry. When one order fails the batch
-   * fails, and its redelivery is harmless: events already stored are skipped.
+   * Appends a delivery from the stream: each order's events at the aggregate's current version. It fails when one of
+   * its orders could not be appended, and its redelivery is harmless: events already stored are skipped.
    */
   Future<Void> recordAll(List<DomainEvent> events) {
+    return deliveries.write(events);
+  }
+
+  private Future<Void> appendTogether(List<MergedDeliveries.Delivery> batch) {
     Map<String, List<DomainEvent>> byOrder = new LinkedHashMap<>();
-    events.forEach(event -> byOrder.computeIfAbsent(event.key(), orderId -> new ArrayList<>()).add(event));
-    List<Future<Void>> appends = new ArrayList<>(byOrder.size());
-    byOrder.forEach((orderId, ofOrder) -> appends.add(afterThePrevious(orderId, () -> append(orderId, ofOrder, 1))));
-    return Future.all(appends).mapEmpty();
+    MergedDeliveries.eventsOf(batch).forEach(event -> byOrder.computeIfAbsent(event.key(), orderId -> new ArrayList<>()).add(event));
+    return append(byOrder, 1).andThen(done -> {
+      for (MergedDeliveries.Delivery delivery : batch) {
+        if (done.failed()) {
+          delivery.written().fail(done.cause());
+        } else {
+          String refused = delivery.events().stream().map(DomainEvent::key).filter(done.result()::contains).findFirst().orElse(null);
+          if (refused == null) {
+            delivery.written().complete();
+          } else {
+            delivery.written().fail(new IllegalStateException("order " + refused + " conflicted with another writer "
+                + MAX_APPEND_ATTEMPTS + " times; its events come again with the redelivery"));
+          }
+        }
+      }
+    }).mapEmpty();
   }
 
-  private Future<Void> afterThePrevious(String orderId, Supplier<Future<Void>> append) {
-    Future<Void> previous = lastAppend.get(orderId);
-    Future<Void> next = previous == null ? append.get() : previous.transform(ignored -> append.get());
-    lastAppend.put(orderId, next);
-    next.onComplete(ignored -> lastAppend.remove(orderId, next));
-    return next;
-  }
-
-  private Future<Void> append(String orderId, List<DomainEvent> events, int attempt) {
-    return store.version(orderId)
-        .compose(version -> store.append(orderId, version, events))
-        .<Void>mapEmpty()
-        .recover(failure -> failure instanceof OrderEventStore.VersionConflict && attempt < MAX_APPEND_ATTEMPTS
-            ? append(orderId, events, attempt + 1)
-            : Future.failedFuture(failure));
+  /** Appends every order's events, re-reading and retrying those that conflicted; answers those that never got in. */
+  private Future<Set<String>> append(Map<String, List<DomainEvent>> byOrder, int attempt) {
+    return store.versions(byOrder.keySet())
+        .compose(versions -> {
+          List<OrderEventStore.Append> appends = new ArrayList<>(byOrder.size());
+          byOrder.forEach((orderId, events) -> appends.add(new OrderEventStore.Append(orderId, versions.get(orderId), events)));
+          return store.append(appends);
+        })
+        .compose(appended -> {
+          Map<String, List<DomainEvent>> conflicted = new LinkedHashMap<>(byOrder);
+          conflicted.keySet().removeAll(appended.keySet());
+          if (conflicted.isEmpty() || attempt >= MAX_APPEND_ATTEMPTS) {
+            return Future.succeededFuture(conflicted.keySet());
+          }
+          return append(conflicted, attempt + 1);
+        });
   }
 
   /**

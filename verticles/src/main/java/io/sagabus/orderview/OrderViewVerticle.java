@@ -73,7 +73,7 @@ public final class OrderViewVerticle extends VerticleBase {
       views = new MemoryOrderViews();
       eventStore = new MemoryOrderEvents();
     }
-    history = new OrderHistory(eventStore);
+    history = new OrderHistory(vertx, eventStore);
     log = node.backends().events();
     liveLag = new ProjectionLag(node.metrics(), "orderview");
     rebuildLag = new ProjectionLag(node.metrics(), "orderview-rebuild");
@@ -110,17 +110,23 @@ public final class OrderViewVerticle extends VerticleBase {
   // ---- the projections ----
 
   /**
-   * Applies a batch of events to {@code generation} in one transaction, then records each event's lag: it counts as
-   * live once that generation is the one being served.
+   * Applies the events of {@link MergedDeliveries merged deliveries} to {@code generation} in one transaction, then
+   * records each event's lag: it counts as live once that generation is the one being served.
    */
   private Function<List<DomainEvent>, Future<Void>> projector(int generation) {
-    return events -> views.applyBatch(generation, events).map(applied -> {
-      ProjectionLag lag = generation == liveGeneration ? liveLag : rebuildLag;
-      // An event twice in one batch was applied once: only its first sight counts as applied.
-      Set<String> unrecorded = new HashSet<>(applied);
-      events.forEach(event -> lag.applied(event, unrecorded.remove(event.eventId())));
-      return null;
+    MergedDeliveries deliveries = new MergedDeliveries(vertx, batch -> {
+      List<DomainEvent> events = MergedDeliveries.eventsOf(batch);
+      return views.applyBatch(generation, events).andThen(done -> {
+        if (done.succeeded()) {
+          ProjectionLag lag = generation == liveGeneration ? liveLag : rebuildLag;
+          // An event twice in one write was applied once: only its first sight counts as applied.
+          Set<String> unrecorded = new HashSet<>(done.result());
+          events.forEach(event -> lag.applied(event, unrecorded.remove(event.eventId())));
+        }
+        batch.forEach(delivery -> delivery.written().handle(done.mapEmpty()));
+      });
     });
+    return deliveries::write;
   }
 
   private Future<Void> follow(int generation) {

@@ -6,9 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,20 +16,36 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Order event streams in PostgreSQL ({@code <prefix>order_events}), keyed by (order_id, version). Two writers that
- * both read version n and append n + 1 cannot both commit: the second hits the primary key and gets a
- * {@link VersionConflict}, as does a writer whose expected version is already stale when it checks.
+ * Order event streams in PostgreSQL ({@code <prefix>order_events}), keyed by (order_id, version). An append of many
+ * orders is one statement, so it commits whole or not at all: each order's new events are numbered from its current
+ * version when that is the one its writer expected. Two writers that both read version n and append n + 1 cannot both
+ * commit: the second hits the primary key (or waits on the first's row and then does), and every order of its
+ * statement is answered as a conflict, to be re-read and retried.
  */
 final class PostgresOrderEvents implements OrderEventStore {
 
-  private static final String UNIQUE_VIOLATION = "23505";
+  private static final Set<String> LOST_TO_A_CONCURRENT_APPEND = Set.of("23505", "40P01");
 
   private final Pool pool;
   private final String table;
+  private final String versionsSql;
+  private final String appendSql;
 
   PostgresOrderEvents(Pool pool, String prefix) {
     this.pool = pool;
     this.table = prefix + "order_events";
+    this.versionsSql = "SELECT o, coalesce((SELECT max(version) FROM " + table + " WHERE order_id = o), 0) FROM unnest($1::text[]) AS o";
+    this.appendSql = "WITH current AS (SELECT o.order_id, o.expected, coalesce((SELECT max(e.version) FROM " + table + " e "
+        + "WHERE e.order_id = o.order_id), 0) AS version FROM unnest($1::text[], $2::bigint[]) AS o(order_id, expected)), "
+        + "fresh AS (SELECT DISTINCT ON (i.event_id) i.order_id, i.event_id, i.envelope, i.ord "
+        + "FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS i(order_id, event_id, envelope, ord) "
+        + "WHERE NOT EXISTS (SELECT 1 FROM " + table + " e WHERE e.event_id = i.event_id) ORDER BY i.event_id, i.ord), "
+        + "appended AS (INSERT INTO " + table + " (order_id, version, event_id, envelope) "
+        + "SELECT f.order_id, c.version + row_number() OVER (PARTITION BY f.order_id ORDER BY f.ord), f.event_id, f.envelope::jsonb "
+        + "FROM fresh f JOIN current c ON c.order_id = f.order_id WHERE c.version = c.expected ORDER BY f.order_id, f.ord "
+        + "RETURNING order_id, version) "
+        + "SELECT c.order_id, c.version, (SELECT max(a.version) FROM appended a WHERE a.order_id = c.order_id), "
+        + "EXISTS (SELECT 1 FROM fresh f WHERE f.order_id = c.order_id) FROM current c";
   }
 
   @Override
@@ -40,14 +56,12 @@ final class PostgresOrderEvents implements OrderEventStore {
   }
 
   @Override
-  public Future<Long> version(String orderId) {
-    return pool.withConnection(conn -> currentVersion(conn, orderId));
-  }
-
-  private Future<Long> currentVersion(SqlConnection conn, String orderId) {
-    return conn.preparedQuery("SELECT coalesce(max(version), 0) AS version FROM " + table + " WHERE order_id = $1")
-        .execute(Tuple.of(orderId))
-        .map(rows -> rows.iterator().next().getLong("version"));
+  public Future<Map<String, Long>> versions(Collection<String> orderIds) {
+    return pool.preparedQuery(versionsSql).execute(Tuple.of(orderIds.toArray(String[]::new))).map(rows -> {
+      Map<String, Long> versions = new LinkedHashMap<>();
+      rows.forEach(row -> versions.put(row.getString(0), row.getLong(1)));
+      return versions;
+    });
   }
 
   @Override
@@ -64,35 +78,45 @@ final class PostgresOrderEvents implements OrderEventStore {
   }
 
   @Override
-  public Future<Long> append(String orderId, long expectedVersion, List<DomainEvent> events) {
-    Map<String, DomainEvent> byId = new LinkedHashMap<>();
-    events.forEach(event -> byId.putIfAbsent(event.eventId(), event));
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT event_id FROM " + table + " WHERE event_id = ANY($1)")
-            .execute(Tuple.of(byId.keySet().toArray(new String[0])))
-            .compose(rows -> {
-              Set<String> stored = new HashSet<>();
-              rows.forEach(row -> stored.add(row.getString("event_id")));
-              List<DomainEvent> fresh = byId.values().stream().filter(event -> !stored.contains(event.eventId())).toList();
-              return currentVersion(conn, orderId).compose(current -> {
-                if (fresh.isEmpty()) {
-                  return Future.succeededFuture(current);
-                }
-                if (current != expectedVersion) {
-                  return Future.failedFuture(new VersionConflict(orderId, expectedVersion, String.valueOf(current)));
-                }
-                List<Tuple> batch = new ArrayList<>();
-                long version = expectedVersion;
-                for (DomainEvent event : fresh) {
-                  batch.add(Tuple.of(orderId, ++version, event.eventId(), event.toJson()));
-                }
-                long appended = version;
-                return conn.preparedQuery("INSERT INTO " + table + " (order_id, version, event_id, envelope) VALUES ($1, $2, $3, $4)")
-                    .executeBatch(batch)
-                    .map(appended);
-              });
-            }))
-        .recover(failure -> failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-            ? Future.failedFuture(new VersionConflict(orderId, expectedVersion, "past it (a concurrent append won)"))
+  public Future<Map<String, Long>> append(List<Append> appends) {
+    String[] orders = new String[appends.size()];
+    Long[] expected = new Long[appends.size()];
+    int size = appends.stream().mapToInt(append -> append.events().size()).sum();
+    String[] eventOrders = new String[size];
+    String[] eventIds = new String[size];
+    String[] envelopes = new String[size];
+    Set<String> seen = new HashSet<>();
+    int event = 0;
+    for (int order = 0; order < orders.length; order++) {
+      Append append = appends.get(order);
+      if (!seen.add(append.orderId())) {
+        return Future.failedFuture(new IllegalArgumentException("order " + append.orderId() + " appears twice in one append"));
+      }
+      orders[order] = append.orderId();
+      expected[order] = append.expectedVersion();
+      for (DomainEvent each : append.events()) {
+        eventOrders[event] = append.orderId();
+        eventIds[event] = each.eventId();
+        envelopes[event] = each.toJson().encode();
+        event++;
+      }
+    }
+    return pool.preparedQuery(appendSql).execute(Tuple.of(orders, expected, eventOrders, eventIds, envelopes))
+        .map(rows -> {
+          Map<String, Long> versions = new LinkedHashMap<>();
+          for (Row row : rows) {
+            boolean hadFresh = row.getBoolean(3);
+            Long appended = row.getLong(2);
+            if (!hadFresh) {
+              versions.put(row.getString(0), row.getLong(1));
+            } else if (appended != null) {
+              versions.put(row.getString(0), appended);
+            }
+          }
+          return versions;
+        })
+        .recover(failure -> failure instanceof PgException pg && LOST_TO_A_CONCURRENT_APPEND.contains(pg.getSqlState())
+            ? Future.succeededFuture(Map.of())
             : Future.failedFuture(failure));
   }
 }

@@ -38,6 +38,10 @@ public final class PostgresSagaStore implements SagaStore {
 
   private record Pending(boolean create, SagaInstance saga, long expectedVersion, JsonObject doc, Promise<SagaInstance> done) {}
 
+  /** The {@code retrying} and {@code parked} filters, also the predicates of their partial indexes (the texts must match). */
+  private static final String RETRYING = "retrying AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')";
+  private static final String PARKED = "(status = 'COMPENSATION_FAILED' OR (doc ? 'waitingFor' AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')))";
+
   public PostgresSagaStore(Vertx vertx, Pool pool, String tablePrefix, int maxBatch, int maxInFlight) {
     if (!SAFE_PREFIX.matcher(tablePrefix).matches()) {
       throw new IllegalArgumentException("table prefix must match " + SAFE_PREFIX + ", got '" + tablePrefix + "'");
@@ -59,6 +63,9 @@ public final class PostgresSagaStore implements SagaStore {
         "CREATE INDEX IF NOT EXISTS " + sagas + "_owner ON " + sagas + " (owner) WHERE owner IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS " + sagas + "_newest ON " + sagas + " (created_at DESC, id DESC)",
         "CREATE INDEX IF NOT EXISTS " + sagas + "_status_newest ON " + sagas + " (status, created_at DESC, id DESC)",
+        // The dashboard lists these every few seconds; without them each list read the whole table (51 ms at 25,000 sagas).
+        "CREATE INDEX IF NOT EXISTS " + sagas + "_retrying ON " + sagas + " (created_at DESC, id DESC) WHERE " + RETRYING,
+        "CREATE INDEX IF NOT EXISTS " + sagas + "_parked ON " + sagas + " (created_at DESC, id DESC) WHERE " + PARKED,
         "CREATE TABLE IF NOT EXISTS " + leases + " (node_id text PRIMARY KEY, lease_until bigint NOT NULL)"
     };
     return PgSchema.migrate(pool, List.of(schema));
@@ -175,9 +182,9 @@ public final class PostgresSagaStore implements SagaStore {
     List<Object> params = new ArrayList<>();
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + ", created_at, id FROM " + sagas + " WHERE true");
     if ("retrying".equals(filter)) {
-      sql.append(" AND retrying AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')");
+      sql.append(" AND ").append(RETRYING);
     } else if ("parked".equals(filter)) {
-      sql.append(" AND (status = 'COMPENSATION_FAILED' OR (doc ? 'waitingFor' AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')))");
+      sql.append(" AND ").append(PARKED);
     } else if (filter != null) {
       params.add(filter.toUpperCase(java.util.Locale.ROOT));
       sql.append(" AND status = $").append(params.size());

@@ -25,7 +25,7 @@ abstract class OnOneContext<S> {
 
   abstract Future<Void> start(S store);
 
-  private Vertx vertx;
+  Vertx vertx;
   private Context context;
   /** Pools and table prefixes of the PostgreSQL subclasses; unused by the memory ones. */
   final PgTables tables = new PgTables();

@@ -108,13 +108,25 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
     awaitAllReceived(appendedWhileAway, Duration.ofSeconds(10));
   }
 
+  @Test
+  void publishedRowsAreDeleted_andTheRelayVacuumsThemAway_withoutAutovacuum() throws Exception {
+    deployRelay(new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4, 100));
+    awaitAllReceived(write(50, 6), WAIT);
+
+    // This database runs with autovacuum off; the column counts only VACUUMs that someone ran.
+    await().atMost(WAIT).until(() -> pool.preparedQuery("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = $1")
+        .execute(Tuple.of(table)).await(30, TimeUnit.SECONDS).iterator().next().getLong(0) >= 2);
+    assertThat(pool.query("SELECT count(*) FROM " + table).execute().await(30, TimeUnit.SECONDS).iterator().next().getLong(0))
+        .as("rows left after everything was published").isZero();
+  }
+
   private static DomainEvent event(String key) {
     return DomainEvent.of(EventTopics.ORDER_CREATED, key, "saga-" + key, null, new JsonObject());
   }
 
   @Override
   protected PgOutbox outboxView() {
-    return new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4);
+    return new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
   }
 
   @Override

@@ -39,7 +39,7 @@ class RelayKafkaOutageTest {
     String run = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(PostgresOutboxRelayTest.POSTGRES_URL)).using(vertx).build();
-    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(PostgresOutboxRelayTest.POSTGRES_URL), run + "_outbox", 4);
+    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(PostgresOutboxRelayTest.POSTGRES_URL), run + "_outbox", 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaBroker kafka = KafkaBroker.start()) {
       KafkaEventLog log = new KafkaEventLog(vertx, kafka.bootstrap(), EventLogSettings.withPrefix(run + "-"));

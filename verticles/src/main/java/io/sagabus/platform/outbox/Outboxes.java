@@ -42,7 +42,7 @@ public final class Outboxes {
       throw new IllegalStateException("a PostgreSQL outbox needs postgres.url");
     }
     return tables.computeIfAbsent(tablePrefix + "event_outbox",
-        table -> new PgOutbox(vertx, pool.get(), connectOptions.get(), table, partitions));
+        table -> new PgOutbox(vertx, pool.get(), connectOptions.get(), table, partitions, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS));
   }
 
   /** Every outbox opened on this node so far, the memory one first. */
