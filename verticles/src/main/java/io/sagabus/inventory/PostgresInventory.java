@@ -40,7 +40,7 @@ final class PostgresInventory implements InventoryBook {
     this.outbox = outbox;
     this.stock = prefix + "inventory_stock";
     this.reservations = prefix + "inventory_reservations";
-    this.ledger = new PgStepLedger(vertx, pool, prefix + "inventory_steps", faults);
+    this.ledger = new PgStepLedger(vertx, pool, prefix + "inventory_steps", faults, outbox);
   }
 
   @Override

@@ -31,7 +31,7 @@ final class PostgresOrders implements OrderBook {
     this.pool = pool;
     this.outbox = outbox;
     this.orders = prefix + "orders";
-    this.ledger = new PgStepLedger(vertx, pool, prefix + "order_steps", faults);
+    this.ledger = new PgStepLedger(vertx, pool, prefix + "order_steps", faults, outbox);
   }
 
   @Override

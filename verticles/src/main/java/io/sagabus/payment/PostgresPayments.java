@@ -41,7 +41,7 @@ final class PostgresPayments implements PaymentBook {
     this.accounts = prefix + "payment_accounts";
     this.charges = prefix + "payment_charges";
     this.refunds = prefix + "payment_refunds";
-    this.ledger = new PgStepLedger(vertx, pool, prefix + "payment_steps", faults);
+    this.ledger = new PgStepLedger(vertx, pool, prefix + "payment_steps", faults, outbox);
   }
 
   @Override

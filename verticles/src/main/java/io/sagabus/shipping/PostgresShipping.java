@@ -32,7 +32,7 @@ final class PostgresShipping implements ShippingBook {
     this.pool = pool;
     this.outbox = outbox;
     this.shipments = prefix + "shipments";
-    this.ledger = new PgStepLedger(vertx, pool, prefix + "shipping_steps", faults);
+    this.ledger = new PgStepLedger(vertx, pool, prefix + "shipping_steps", faults, outbox);
   }
 
   @Override

@@ -7,7 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,8 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -36,10 +38,14 @@ import org.slf4j.LoggerFactory;
  * on that session (pipelined), so a relay costs one connection per outbox whatever the partition count.
  * Rows are deleted by id, never by range: a transaction that took a lower id may commit after a higher one was read.
  *
- * <p>An append also runs {@code pg_notify('<table>_p<partition>', '')} for each partition it wrote, in the same
- * transaction: PostgreSQL delivers it only on commit (a rolled-back step, savepoint included, wakes nobody) and folds
- * identical notifications of one transaction into one. {@link #onAppended} LISTENs to those channels with a
- * {@link PgSubscriber} of its own, which reconnects by itself.
+ * <p>A relay is woken over the event bus, not by {@code pg_notify}: PostgreSQL serialises the commits of notifying
+ * transactions on one lock, and every step transaction appends, so with notifications the participants' commits
+ * queued behind each other. Instead an append notes its partitions per connection; the transaction's owner (the step
+ * ledger) takes them before it lets the connection go and, once committed, {@link #signal signals} them on the
+ * cluster's event bus (a rolled-back transaction wakes nobody). A lost signal costs a poll interval.
+ *
+ * <p>The lock session runs with {@code synchronous_commit} off: a delete lost in a database crash only publishes its
+ * events once more, which consumers dedupe, and the relay's rounds do not wait for a disk flush.
  *
  * <p>Every published row is deleted, so the table is a queue of dead rows that a relay's read walks from the front
  * of the index until a VACUUM removes them: without one (autovacuum off, or between its runs) each read grew to 20 ms
@@ -52,7 +58,6 @@ public final class PgOutbox implements Outbox {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgOutbox.class);
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,50}");
-  private static final long RELISTEN_MS = 1_000;
   /** About 250 dead rows per partition at most for a read to step over; a VACUUM of so few takes about a millisecond. */
   public static final int DEFAULT_VACUUM_AFTER_DELETED_ROWS = 1_000;
 
@@ -69,9 +74,9 @@ public final class PgOutbox implements Outbox {
   private Future<Void> created;
   private PgConnection session;
   private Future<PgConnection> connecting;
-  private final List<IntConsumer> listeners = new CopyOnWriteArrayList<>();
-  private PgSubscriber subscriber;
-  private Future<Void> listening;
+  private final String signalAddress;
+  /** Partitions appended per connection whose transaction's owner has not taken them yet. */
+  private final Map<SqlConnection, Set<Integer>> unsignalled = new ConcurrentHashMap<>();
 
   /** {@code vacuumAfterDeletedRows} 0 leaves the table to autovacuum. */
   public PgOutbox(Vertx vertx, Pool pool, PgConnectOptions connectOptions, String table, int partitions, int vacuumAfterDeletedRows) {
@@ -86,6 +91,7 @@ public final class PgOutbox implements Outbox {
     this.lockSpace = ("sagabus-outbox:" + table).hashCode();
     this.holders = new Lease[partitions];
     this.vacuumAfterDeletedRows = vacuumAfterDeletedRows;
+    this.signalAddress = "sagabus.outbox.appended." + table;
   }
 
   /** Creates the table once per instance; participants and the relay both call it. */
@@ -99,88 +105,48 @@ public final class PgOutbox implements Outbox {
     return created;
   }
 
-  /** Inserts the events on {@code conn}, inside the caller's transaction. */
+  /**
+   * Inserts the events on {@code conn}, inside the caller's transaction, and notes their partitions for that
+   * connection until the transaction's owner {@link #takeAppended takes} them.
+   */
   public Future<Void> append(SqlConnection conn, List<DomainEvent> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
     List<Tuple> rows = new ArrayList<>(events.size());
-    TreeSet<String> channels = new TreeSet<>();
+    Set<Integer> appendedTo = unsignalled.computeIfAbsent(conn, ignored -> ConcurrentHashMap.newKeySet());
     for (DomainEvent event : events) {
       int partition = Outbox.partitionOf(event.key(), partitions);
       rows.add(Tuple.of(partition, event.type(), event.key(), event.toJson().encode()));
-      channels.add(channel(partition));
+      appendedTo.add(partition);
     }
-    // Pipelined on the transaction's connection: one round trip for both.
-    Future<?> inserted = conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
-        .executeBatch(rows);
-    Future<?> notified = conn.preparedQuery("SELECT pg_notify(channel, '') FROM unnest($1::text[]) AS channel")
-        .execute(Tuple.of(channels.toArray(String[]::new)));
-    return Future.all(inserted, notified).mapEmpty();
-  }
-
-  private String channel(int partition) {
-    return table + "_p" + partition;
+    return conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
+        .executeBatch(rows).mapEmpty();
   }
 
   /**
-   * Completes once this instance LISTENs, or after a first attempt failed (it keeps trying every second meanwhile;
-   * the relay's poll covers the gap). After a reconnect every partition is signalled once, for what was missed.
+   * The partitions {@link #append} wrote on {@code conn} since the last take, forgotten here. The transaction's owner
+   * takes them while it still holds the connection (before the connection can serve another transaction), and
+   * {@link #signal signals} them once its transaction committed; after a rollback it drops them.
    */
+  public Set<Integer> takeAppended(SqlConnection conn) {
+    Set<Integer> appendedTo = unsignalled.remove(conn);
+    return appendedTo == null ? Set.of() : appendedTo;
+  }
+
+  /** Wakes the relays of every node for {@code appendedTo}: what a committed transaction appended. */
+  public void signal(Set<Integer> appendedTo) {
+    if (!appendedTo.isEmpty()) {
+      vertx.eventBus().publish(signalAddress, new JsonArray(new ArrayList<>(appendedTo)));
+    }
+  }
+
+  /** Signals come over the cluster's event bus from the node whose transaction appended. */
   @Override
-  public synchronized Future<Subscription> onAppended(IntConsumer appended) {
-    listeners.add(appended);
-    if (listening == null) {
-      listening = listen();
-    }
-    return listening.map(ignored -> () -> stopSignals(appended));
-  }
-
-  private synchronized Future<Void> listen() {
-    PgSubscriber listener = PgSubscriber.subscriber(vertx, connectOptions).reconnectPolicy(attempt -> RELISTEN_MS);
-    boolean[] subscribedBefore = new boolean[partitions];
-    for (int partition = 0; partition < partitions; partition++) {
-      int signalled = partition;
-      listener.channel(channel(partition))
-          .subscribeHandler(ignored -> {
-            if (subscribedBefore[signalled]) {
-              signal(signalled);
-            }
-            subscribedBefore[signalled] = true;
-          })
-          .handler(payload -> signal(signalled));
-    }
-    subscriber = listener;
-    return listener.connect().recover(failure -> {
-      LOG.warn("cannot LISTEN for appends to {}, retrying every {} ms: {}", table, RELISTEN_MS, failure.toString());
-      listener.close();
-      vertx.setTimer(RELISTEN_MS, id -> listenAgain(listener));
-      return Future.succeededFuture();
-    });
-  }
-
-  private synchronized void listenAgain(PgSubscriber failed) {
-    if (subscriber == failed) {
-      listen();
-    }
-  }
-
-  private void signal(int partition) {
-    listeners.forEach(listener -> listener.accept(partition));
-  }
-
-  private Future<Void> stopSignals(IntConsumer appended) {
-    PgSubscriber stopped;
-    synchronized (this) {
-      listeners.remove(appended);
-      if (!listeners.isEmpty() || subscriber == null) {
-        return Future.succeededFuture();
-      }
-      stopped = subscriber;
-      subscriber = null;
-      listening = null;
-    }
-    return stopped.close();
+  public Future<Subscription> onAppended(IntConsumer appended) {
+    MessageConsumer<JsonArray> consumer = vertx.eventBus().consumer(signalAddress,
+        message -> message.body().forEach(partition -> appended.accept((Integer) partition)));
+    return consumer.completion().map(ignored -> consumer::unregister);
   }
 
   @Override
@@ -226,7 +192,11 @@ public final class PgOutbox implements Outbox {
       return Future.succeededFuture(session);
     }
     if (connecting == null) {
-      connecting = PgConnection.connect(vertx, connectOptions).andThen(done -> {
+      connecting = PgConnection.connect(vertx, connectOptions)
+          .compose(opened -> opened.query("SET synchronous_commit TO off").execute().transform(set -> set.succeeded()
+              ? Future.succeededFuture(opened)
+              : opened.close().transform(ignored -> Future.<PgConnection>failedFuture(set.cause()))))
+          .andThen(done -> {
         synchronized (this) {
           connecting = null;
           if (done.succeeded()) {

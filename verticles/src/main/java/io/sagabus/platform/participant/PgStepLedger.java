@@ -3,6 +3,7 @@ package io.sagabus.platform.participant;
 import io.sagabus.platform.backend.GroupCommitQueue;
 import io.sagabus.platform.backend.PipelinedTransaction;
 import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.outbox.PgOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -44,6 +45,9 @@ import java.util.regex.Pattern;
  *
  * <p>A concurrent duplicate in another transaction (another node) waits on the claimed row's lock and then reads the
  * outcome.
+ *
+ * <p>Actions write their events to the participant's {@link PgOutbox} on the transaction's connection; once a batch
+ * committed, the ledger wakes the relays for the partitions it wrote.
  */
 public final class PgStepLedger {
 
@@ -125,16 +129,19 @@ public final class PgStepLedger {
   private final Pool pool;
   private final String table;
   private final Faults faults;
+  private final PgOutbox outbox;
   private final String claimSql;
   private final String knownSql;
   private final String recordSql;
+  /** A wave's outcome rows in one statement. */
+  private final String recordSucceededSql;
   private final String fenceSql;
   private final String fenceClaimedSql;
   private final String outcomeSql;
   private final String unclaimSql;
   private final GroupCommitQueue<Command> batches;
 
-  public PgStepLedger(Vertx vertx, Pool pool, String table, Faults faults) {
+  public PgStepLedger(Vertx vertx, Pool pool, String table, Faults faults, PgOutbox outbox) {
     if (!SAFE_NAME.matcher(table).matches()) {
       throw new IllegalArgumentException("ledger table name must match " + SAFE_NAME + ", got '" + table + "'");
     }
@@ -142,6 +149,7 @@ public final class PgStepLedger {
     this.pool = pool;
     this.table = table;
     this.faults = faults;
+    this.outbox = outbox;
     HandedOverJson.registerOn(vertx);
     // Claimed in key order, so two transactions claiming overlapping keys take the row locks in one order.
     this.claimSql = "INSERT INTO " + table + " (saga_id, step, state) SELECT s, k, 'running' FROM unnest($1::text[], $2::text[]) AS u(s, k) "
@@ -149,6 +157,8 @@ public final class PgStepLedger {
     this.knownSql = "SELECT saga_id, step, state, result, code, error FROM " + table
         + " WHERE (saga_id, step) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY saga_id, step FOR UPDATE";
     this.recordSql = "UPDATE " + table + " SET state = $3, result = $4, code = $5, error = $6 WHERE saga_id = $1 AND step = $2";
+    this.recordSucceededSql = "UPDATE " + table + " AS l SET state = 'succeeded', result = u.result::jsonb "
+        + "FROM unnest($1::text[], $2::text[], $3::text[]) AS u(saga_id, step, result) WHERE l.saga_id = u.saga_id AND l.step = u.step";
     this.fenceSql = "INSERT INTO " + table + " (saga_id, step, state) VALUES ($1, $2, 'aborted') ON CONFLICT DO NOTHING";
     this.fenceClaimedSql = "UPDATE " + table + " SET state = 'aborted' WHERE saga_id = $1 AND step = $2";
     this.outcomeSql = "SELECT saga_id, step, state, result, code, error FROM " + table + " WHERE saga_id = $1 AND step = $2 FOR UPDATE";
@@ -225,13 +235,18 @@ public final class PgStepLedger {
    * same two customers) can deadlock; PostgreSQL then aborts one. Nothing of it was committed, so the batch runs again.
    */
   private Future<Void> runBatchRetryingDeadlocks(List<Command> batch, int attempt) {
-    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)).recover(failure -> {
-      if (attempt >= MAX_BATCH_ATTEMPTS || !(failure instanceof PgException pg) || !RETRYABLE_STATES.contains(pg.getSqlState())) {
-        return Future.failedFuture(failure);
-      }
-      batch.forEach(Command::forget);
-      return runBatchRetryingDeadlocks(batch, attempt + 1);
-    });
+    Set<Integer> appendedTo = new HashSet<>();
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)
+            // Taken while this transaction still holds the connection; signalled only once it committed.
+            .andThen(done -> appendedTo.addAll(outbox.takeAppended(conn))))
+        .onSuccess(committed -> outbox.signal(appendedTo))
+        .recover(failure -> {
+          if (attempt >= MAX_BATCH_ATTEMPTS || !(failure instanceof PgException pg) || !RETRYABLE_STATES.contains(pg.getSqlState())) {
+            return Future.failedFuture(failure);
+          }
+          batch.forEach(Command::forget);
+          return runBatchRetryingDeadlocks(batch, attempt + 1);
+        });
   }
 
   private Future<Void> runBatch(SqlConnection conn, List<Command> batch, List<Future<?>> pipelined) {
@@ -330,14 +345,18 @@ public final class PgStepLedger {
       if (all.failed()) {
         return conn.query("ROLLBACK TO SAVEPOINT wave").execute().map(wave);
       }
-      List<Tuple> rows = new ArrayList<>();
+      String[] sagaIds = new String[wave.size()];
+      String[] steps = new String[wave.size()];
+      String[] values = new String[wave.size()];
       for (int i = 0; i < wave.size(); i++) {
         Command command = wave.get(i);
         JsonObject value = results.get(i).result() == null ? new JsonObject() : results.get(i).result();
         command.decided = new JsonObject().put("state", "succeeded").put("result", value);
-        rows.add(Tuple.of(command.sagaId, command.ledgerStep(), "succeeded", value, null, null));
+        sagaIds[i] = command.sagaId;
+        steps[i] = command.ledgerStep();
+        values[i] = value.encode();
       }
-      pipelined.add(conn.preparedQuery(recordSql).executeBatch(rows));
+      pipelined.add(conn.preparedQuery(recordSucceededSql).execute(Tuple.of(sagaIds, steps, values)));
       return Future.succeededFuture(List.<Command>of());
     });
   }

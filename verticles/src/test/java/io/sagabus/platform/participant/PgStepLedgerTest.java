@@ -3,6 +3,10 @@ package io.sagabus.platform.participant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.events.DomainEvent;
+import io.sagabus.platform.events.EventTopics;
+import io.sagabus.platform.outbox.Outbox;
+import io.sagabus.platform.outbox.PgOutbox;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -14,10 +18,18 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +44,7 @@ class PgStepLedgerTest {
   private final String counter = prefix + "counter";
   private Vertx vertx;
   private Pool pool;
+  private PgOutbox outbox;
   private LedgerVerticle participant;
 
   /** A participant adding to one hot counter row: {@code add} refuses a negative amount after doing its work. */
@@ -40,13 +53,18 @@ class PgStepLedgerTest {
 
     @Override
     public Future<?> start() {
-      ledger = new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null));
+      ledger = new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null), outbox);
       vertx.eventBus().<JsonObject>consumer("t.add", message -> ledger.invoke(message, "add", (conn, command) ->
           conn.preparedQuery("UPDATE " + counter + " SET n = n + $1 WHERE id = 'hot' RETURNING n, txid_current()")
               .execute(Tuple.of(command.getLong("amount")))
               .compose(rows -> command.getLong("amount") < 0
                   ? Future.failedFuture(StepRejected.rejected("negative amount"))
-                  : Future.succeededFuture(new JsonObject().put("tx", rows.iterator().next().getLong(1)).put("added", command.getLong("amount"))))));
+                  : outbox.append(conn, List.of(DomainEvent.of(EventTopics.ORDER_CREATED, command.getString("sagaId"),
+                          command.getString("sagaId"), null, new JsonObject())))
+                      // A slow command keeps its transaction open after its append: a wake sent before the commit shows.
+                      .compose(appended -> command.containsKey("slowMs") ? vertx.timer(command.getLong("slowMs")).mapEmpty()
+                          : Future.succeededFuture())
+                      .map(new JsonObject().put("tx", rows.iterator().next().getLong(1)).put("added", command.getLong("amount"))))));
       vertx.eventBus().<JsonObject>consumer("t.undo", message -> ledger.compensate(message, "undo", (conn, command, added) ->
           conn.preparedQuery("UPDATE " + counter + " SET n = n - $1 WHERE id = 'hot'").execute(Tuple.of(added.getLong("added")))
               .map(new JsonObject().put("undone", added.getLong("added")))));
@@ -72,14 +90,16 @@ class PgStepLedgerTest {
     pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test")).using(vertx).build();
     await(pool.query("CREATE TABLE " + counter + " (id text PRIMARY KEY, n bigint NOT NULL)").execute()
         .compose(ignored -> pool.query("INSERT INTO " + counter + " VALUES ('hot', 0)").execute()));
+    outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test"), prefix + "outbox", 4, 0);
+    await(outbox.start());
     participant = new LedgerVerticle();
-    await(vertx.deployVerticle(participant).compose(ignored -> pool.query(new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null))
+    await(vertx.deployVerticle(participant).compose(ignored -> pool.query(new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null), outbox)
         .createTableSql()).execute()));
   }
 
   @AfterEach
   void stop() {
-    await(pool.query("DROP TABLE IF EXISTS " + counter + ", " + prefix + "steps").execute());
+    await(pool.query("DROP TABLE IF EXISTS " + counter + ", " + prefix + "steps, " + prefix + "outbox").execute());
     await(vertx.close());
   }
 
@@ -99,6 +119,32 @@ class PgStepLedgerTest {
     assertThat(failureCode(sendTogether(add(saga, "refused", -1000)).get(0)))
         .as("the refusal was recorded and is answered again without running").isEqualTo(FailureCodes.REJECTED);
     assertThat(counterValue()).isEqualTo(15);
+  }
+
+  @Test
+  void committedBatch_wakesTheRelaysOnceForEachPartitionItWrote_whenItsEventsAreVisible() {
+    List<String> sagas = IntStream.range(0, 40).mapToObj(i -> UUID.randomUUID().toString()).toList();
+    Set<Integer> written = sagas.stream().map(saga -> Outbox.partitionOf(saga, 4)).collect(Collectors.toSet());
+    Map<Integer, Long> visibleWhenSignalled = new ConcurrentHashMap<>();
+    List<Integer> signals = new CopyOnWriteArrayList<>();
+    await(outbox.onAppended(partition -> {
+      signals.add(partition);
+      pool.preparedQuery("SELECT count(*) FROM " + prefix + "outbox WHERE part = $1").execute(Tuple.of(partition))
+          .onSuccess(rows -> visibleWhenSignalled.put(partition, rows.iterator().next().getLong(0)));
+    }));
+
+    List<Future<JsonObject>> replies = sendTogether(sagas.stream().map(saga -> {
+      JsonObject[] command = add(saga, "s1", 1);
+      command[1].put("slowMs", 300);
+      return command;
+    }).toArray(JsonObject[][]::new));
+    replies.forEach(PgStepLedgerTest::await);
+
+    assertThat(replies.stream().map(reply -> reply.result().getLong("tx")).distinct()).as("one transaction").hasSize(1);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> visibleWhenSignalled.size() == written.size());
+    assertThat(signals).containsExactlyInAnyOrderElementsOf(written);
+    visibleWhenSignalled.forEach((partition, rows) -> assertThat(rows).as("rows of partition %d when it was signalled", partition)
+        .isEqualTo(sagas.stream().filter(saga -> Outbox.partitionOf(saga, 4) == partition).count()));
   }
 
   @Test
