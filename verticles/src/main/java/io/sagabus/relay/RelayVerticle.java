@@ -1,6 +1,7 @@
 package io.sagabus.relay;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagabus.platform.NodeContext;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The outboxes are the node's memory outbox and the {@code <tablePrefix>event_outbox} table of every participant
  * service configured on PostgreSQL. Metrics: {@code sagabus_outbox_backlog}, {@code sagabus_outbox_published_total},
- * {@code sagabus_outbox_partitions_held}, each tagged by outbox.
+ * {@code sagabus_outbox_partitions_held}, and for a table {@code sagabus_outbox_vacuum}, each tagged by outbox.
  */
 public final class RelayVerticle extends VerticleBase {
 
@@ -166,6 +168,11 @@ public final class RelayVerticle extends VerticleBase {
           .tag("outbox", outbox.name()).register(registry);
       this.published = Counter.builder("sagabus.outbox.published").description("Outbox entries published to the event log")
           .tag("outbox", outbox.name()).register(registry);
+      if (outbox instanceof PgOutbox table) {
+        FunctionTimer.builder("sagabus.outbox.vacuum", table, PgOutbox::vacuums, PgOutbox::vacuumNanos, TimeUnit.NANOSECONDS)
+            .description("VACUUMs of the outbox table run by this node (it deletes every row it publishes)")
+            .tag("outbox", outbox.name()).register(registry);
+      }
     }
   }
 

@@ -36,6 +36,8 @@ abstract class OutboxRelayContract {
   protected static final RelaySettings POLL_EVERY_30_S = new RelaySettings(500, 30_000, 200, 100);
 
   protected Vertx vertx;
+  /** The meters of every relay a test deploys. */
+  protected final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   protected EventLog log;
   protected String run;
   /** Every delivery from the log, in arrival order. */
@@ -134,7 +136,7 @@ abstract class OutboxRelayContract {
   }
 
   protected void deployRelay(Outbox outbox, RelaySettings settings) throws Exception {
-    vertx.deployVerticle(new RelayVerticle(() -> List.of(outbox), log, settings, new SimpleMeterRegistry(), "test"))
+    vertx.deployVerticle(new RelayVerticle(() -> List.of(outbox), log, settings, registry, "test"))
         .await(30, TimeUnit.SECONDS);
   }
 

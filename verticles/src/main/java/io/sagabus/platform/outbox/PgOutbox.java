@@ -71,6 +71,8 @@ public final class PgOutbox implements Outbox {
   private final int vacuumAfterDeletedRows;
   private final AtomicLong deletedSinceVacuum = new AtomicLong();
   private final AtomicBoolean vacuuming = new AtomicBoolean();
+  private final AtomicLong vacuums = new AtomicLong();
+  private final AtomicLong vacuumNanos = new AtomicLong();
   private Future<Void> created;
   private PgConnection session;
   private Future<PgConnection> connecting;
@@ -181,9 +183,22 @@ public final class PgOutbox implements Outbox {
     deletedSinceVacuum.set(0);
     long started = System.nanoTime();
     pool.query("VACUUM (SKIP_LOCKED, TRUNCATE false, INDEX_CLEANUP on) " + table).execute()
-        .onSuccess(done -> LOG.debug("vacuumed {} in {} ms", table, (System.nanoTime() - started) / 1_000_000))
+        .onSuccess(done -> {
+          vacuums.incrementAndGet();
+          vacuumNanos.addAndGet(System.nanoTime() - started);
+        })
         .onFailure(failure -> LOG.warn("VACUUM of {} failed, its reads slow down until one succeeds: {}", table, failure.toString()))
         .onComplete(done -> vacuuming.set(false));
+  }
+
+  /** VACUUMs this instance ran, for the relay's {@code sagabus_outbox_vacuum} timer. */
+  public long vacuums() {
+    return vacuums.get();
+  }
+
+  /** Their total time. */
+  public long vacuumNanos() {
+    return vacuumNanos.get();
   }
 
   /** The lock session, connected when a lease first needs it. */
