@@ -67,14 +67,14 @@ final class SagaTestSupport {
             java.util.List<String> tables = new java.util.ArrayList<>();
             rows.forEach(row -> tables.add(row.getString(0)));
             return tables.isEmpty() ? io.vertx.core.Future.succeededFuture()
-                : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables)).execute().mapEmpty();
+                : pool.query("DROP TABLE IF EXISTS " + String.join(", ", tables) + " CASCADE").execute().mapEmpty();
           }));
     } finally {
       TestCluster.await(vertx.close());
     }
   }
 
-  /** Config that puts the saga store and every participant's tables under one run-unique prefix. */
+  /** Config that puts the saga store, every participant's tables and the order read side under one run-unique prefix. */
   static JsonObject postgresNodeConfig(String prefix) {
     JsonObject tables = new JsonObject().put("tablePrefix", prefix);
     return new JsonObject()
@@ -83,7 +83,8 @@ final class SagaTestSupport {
         .put("order", tables.copy())
         .put("inventory", tables.copy())
         .put("payment", tables.copy())
-        .put("shipping", tables.copy());
+        .put("shipping", tables.copy())
+        .put("orderview", tables.copy());
   }
 
   static Response get(String baseUrl, String path) {
