@@ -48,11 +48,12 @@ final class MemoryOrderEvents implements OrderEventStore {
 
   @Override
   public Future<Map<String, Long>> append(List<Append> appends) {
+    String repeated = OrderEventStore.repeatedOrder(appends);
+    if (repeated != null) {
+      return Future.failedFuture(OrderEventStore.repeated(repeated));
+    }
     Map<String, Long> versions = new LinkedHashMap<>();
     for (Append append : appends) {
-      if (versions.containsKey(append.orderId())) {
-        return Future.failedFuture(new IllegalArgumentException("order " + append.orderId() + " appears twice in one append"));
-      }
       List<Recorded> stream = streams.computeIfAbsent(append.orderId(), id -> new ArrayList<>());
       List<DomainEvent> fresh = new ArrayList<>();
       Set<String> batch = new HashSet<>();

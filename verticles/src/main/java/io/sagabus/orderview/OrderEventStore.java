@@ -3,8 +3,10 @@ package io.sagabus.orderview;
 import io.sagabus.platform.events.DomainEvent;
 import io.vertx.core.Future;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The events of each order aggregate, numbered 1, 2, 3... by aggregate version. Appends are optimistic: the writer
@@ -36,4 +38,19 @@ interface OrderEventStore {
    * appears at most once in {@code appends}.
    */
   Future<Map<String, Long>> append(List<Append> appends);
+
+  /** The order that appears twice in {@code appends}, which {@link #append} refuses; null when none does. */
+  static String repeatedOrder(List<Append> appends) {
+    Set<String> seen = new HashSet<>();
+    for (Append append : appends) {
+      if (!seen.add(append.orderId())) {
+        return append.orderId();
+      }
+    }
+    return null;
+  }
+
+  static IllegalArgumentException repeated(String orderId) {
+    return new IllegalArgumentException("order " + orderId + " appears twice in one append");
+  }
 }

@@ -43,21 +43,21 @@ final class OrderHistory {
   private Future<Void> appendTogether(List<MergedDeliveries.Delivery> batch) {
     Map<String, List<DomainEvent>> byOrder = new LinkedHashMap<>();
     MergedDeliveries.eventsOf(batch).forEach(event -> byOrder.computeIfAbsent(event.key(), orderId -> new ArrayList<>()).add(event));
-    return append(byOrder, 1).andThen(done -> {
-      for (MergedDeliveries.Delivery delivery : batch) {
-        if (done.failed()) {
-          delivery.written().fail(done.cause());
-        } else {
-          String refused = delivery.events().stream().map(DomainEvent::key).filter(done.result()::contains).findFirst().orElse(null);
-          if (refused == null) {
-            delivery.written().complete();
-          } else {
-            delivery.written().fail(new IllegalStateException("order " + refused + " conflicted with another writer "
-                + MAX_APPEND_ATTEMPTS + " times; its events come again with the redelivery"));
-          }
-        }
+    return append(byOrder, 1)
+        .andThen(done -> batch.forEach(delivery -> delivery.written().handle(done.succeeded()
+            ? outcome(delivery, done.result()) : Future.failedFuture(done.cause()))))
+        .mapEmpty();
+  }
+
+  /** A delivery fails when one of its orders never got in, and comes again with its redelivery. */
+  private static Future<Void> outcome(MergedDeliveries.Delivery delivery, Set<String> refused) {
+    for (DomainEvent event : delivery.events()) {
+      if (refused.contains(event.key())) {
+        return Future.failedFuture(new IllegalStateException("order " + event.key() + " conflicted with another writer "
+            + MAX_APPEND_ATTEMPTS + " times; its events come again with the redelivery"));
       }
-    }).mapEmpty();
+    }
+    return Future.succeededFuture();
   }
 
   /** Appends every order's events, re-reading and retrying those that conflicted; answers those that never got in. */

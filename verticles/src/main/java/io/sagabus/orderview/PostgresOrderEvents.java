@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,19 +78,19 @@ final class PostgresOrderEvents implements OrderEventStore {
 
   @Override
   public Future<Map<String, Long>> append(List<Append> appends) {
+    String repeated = OrderEventStore.repeatedOrder(appends);
+    if (repeated != null) {
+      return Future.failedFuture(OrderEventStore.repeated(repeated));
+    }
     String[] orders = new String[appends.size()];
     Long[] expected = new Long[appends.size()];
     int size = appends.stream().mapToInt(append -> append.events().size()).sum();
     String[] eventOrders = new String[size];
     String[] eventIds = new String[size];
     String[] envelopes = new String[size];
-    Set<String> seen = new HashSet<>();
     int event = 0;
     for (int order = 0; order < orders.length; order++) {
       Append append = appends.get(order);
-      if (!seen.add(append.orderId())) {
-        return Future.failedFuture(new IllegalArgumentException("order " + append.orderId() + " appears twice in one append"));
-      }
       orders[order] = append.orderId();
       expected[order] = append.expectedVersion();
       for (DomainEvent each : append.events()) {

@@ -29,6 +29,9 @@ public final class PostgresSagaStore implements SagaStore {
 
   private static final Pattern SAFE_PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
   private static final String COLUMNS = "doc, owner, version";
+  /** The {@code retrying} and {@code parked} filters, also the predicates of their partial indexes (the texts must match). */
+  private static final String RETRYING = "retrying AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')";
+  private static final String PARKED = "(status = 'COMPENSATION_FAILED' OR (doc ? 'waitingFor' AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')))";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -37,10 +40,6 @@ public final class PostgresSagaStore implements SagaStore {
   private final GroupCommitQueue<Pending> batches;
 
   private record Pending(boolean create, SagaInstance saga, long expectedVersion, JsonObject doc, Promise<SagaInstance> done) {}
-
-  /** The {@code retrying} and {@code parked} filters, also the predicates of their partial indexes (the texts must match). */
-  private static final String RETRYING = "retrying AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')";
-  private static final String PARKED = "(status = 'COMPENSATION_FAILED' OR (doc ? 'waitingFor' AND status IN ('PENDING', 'RUNNING', 'COMPENSATING')))";
 
   public PostgresSagaStore(Vertx vertx, Pool pool, String tablePrefix, int maxBatch, int maxInFlight) {
     if (!SAFE_PREFIX.matcher(tablePrefix).matches()) {

@@ -59,12 +59,12 @@ public final class SagaInstance {
    * four times its text, and a list with its spare slots twice an array of one.
    */
   public static final class StepRecord {
+    private static final Attempt[] NO_ATTEMPTS = new Attempt[0];
+
     final String name;
     final boolean critical;
     StepStatus status = StepStatus.PENDING;
     private String encodedResult;
-    private static final Attempt[] NO_ATTEMPTS = new Attempt[0];
-
     private Attempt[] attempts = NO_ATTEMPTS;
 
     StepRecord(String name, boolean critical) {

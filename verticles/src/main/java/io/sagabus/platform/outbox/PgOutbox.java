@@ -5,10 +5,10 @@ import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EncodedEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,8 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -212,15 +212,15 @@ public final class PgOutbox implements Outbox {
               ? Future.succeededFuture(opened)
               : opened.close().transform(ignored -> Future.<PgConnection>failedFuture(set.cause()))))
           .andThen(done -> {
-        synchronized (this) {
-          connecting = null;
-          if (done.succeeded()) {
-            PgConnection opened = done.result();
-            session = opened;
-            opened.closeHandler(ignored -> lost(opened));
-          }
-        }
-      });
+            synchronized (this) {
+              connecting = null;
+              if (done.succeeded()) {
+                PgConnection opened = done.result();
+                session = opened;
+                opened.closeHandler(ignored -> lost(opened));
+              }
+            }
+          });
     }
     return connecting;
   }
