@@ -13,7 +13,11 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +26,9 @@ import java.util.regex.Pattern;
  *
  * <p>Writes go through a group-commit journal: creates and saves queued while a transaction is in flight are written
  * together in the next one (at most {@code maxInFlight} transactions at a time), so the commit rate stays far below
- * PostgreSQL's single-row commit ceiling while each caller still waits for its own write to be durable. Each save is
- * {@code UPDATE ... WHERE id = $ AND version = $}: a compare-and-set whose row count tells a stale writer it lost.
+ * PostgreSQL's single-row commit ceiling while each caller still waits for its own write to be durable. A batch is
+ * one round trip of at most a few statements: its creates in one {@code INSERT}, its saves in one {@code UPDATE ...
+ * WHERE id = u.id AND version = u.expected}, a compare-and-set whose returned ids tell a stale writer it lost.
  */
 public final class PostgresSagaStore implements SagaStore {
 
@@ -38,8 +43,25 @@ public final class PostgresSagaStore implements SagaStore {
   private final String sagas;
   private final String leases;
   private final GroupCommitQueue<Pending> batches;
+  /** A batch's creates in one statement; those it did not insert conflicted (an idempotency key already taken). */
+  private final String insertSql;
+  /** A batch's saves in one compare-and-set statement; a saga it did not return had moved on: its writer is stale. */
+  private final String updateSql;
 
-  private record Pending(boolean create, SagaInstance saga, long expectedVersion, JsonObject doc, Promise<SagaInstance> done) {}
+  /** A write, with the saga's columns as they were when it was asked for: a later change must not leak into it. */
+  private record Pending(boolean create, SagaInstance saga, long expectedVersion, String status, String owner, boolean retrying,
+      JsonObject doc, Promise<SagaInstance> done) {
+
+    static Pending of(boolean create, SagaInstance saga, long expectedVersion) {
+      // A finished saga has no owner: nobody resumes it.
+      String owner = saga.status().active() ? saga.owner() : null;
+      return new Pending(create, saga, expectedVersion, saga.status().name(), owner, saga.retrying(), saga.toJson(), Promise.promise());
+    }
+
+    long version() {
+      return expectedVersion + 1;
+    }
+  }
 
   public PostgresSagaStore(Vertx vertx, Pool pool, String tablePrefix, int maxBatch, int maxInFlight) {
     if (!SAFE_PREFIX.matcher(tablePrefix).matches()) {
@@ -50,6 +72,14 @@ public final class PostgresSagaStore implements SagaStore {
     this.sagas = tablePrefix + "sagas";
     this.leases = tablePrefix + "saga_leases";
     this.batches = new GroupCommitQueue<>(vertx, maxBatch, maxInFlight, this::writeBatch);
+    this.insertSql = "INSERT INTO " + sagas + " (id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) "
+        + "SELECT u.id, u.type, u.status, u.owner, u.version, u.idempotency_key, u.retrying, u.created_at, u.updated_at, u.doc::jsonb "
+        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::text[]) "
+        + "AS u(id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) ON CONFLICT DO NOTHING RETURNING id";
+    this.updateSql = "UPDATE " + sagas + " AS s SET status = u.status, owner = u.owner, version = u.version, retrying = u.retrying, "
+        + "updated_at = u.updated_at, doc = u.doc::jsonb "
+        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::bigint[], $7::text[], $8::bigint[]) "
+        + "AS u(id, status, owner, version, retrying, updated_at, doc, expected) WHERE s.id = u.id AND s.version = u.expected RETURNING s.id";
   }
 
   @Override
@@ -73,15 +103,14 @@ public final class PostgresSagaStore implements SagaStore {
   @Override
   public Future<SagaInstance> create(SagaInstance saga) {
     saga.version = 1;
-    return enqueue(new Pending(true, saga, 0, saga.toJson(), Promise.promise()));
+    return enqueue(Pending.of(true, saga, 0));
   }
 
   @Override
   public Future<Void> save(SagaInstance saga) {
     long expected = saga.version;
     saga.version = expected + 1;
-    JsonObject doc = saga.toJson();
-    return enqueue(new Pending(false, saga, expected, doc, Promise.promise()))
+    return enqueue(Pending.of(false, saga, expected))
         .onFailure(failure -> saga.version = expected)
         .mapEmpty();
   }
@@ -91,69 +120,121 @@ public final class PostgresSagaStore implements SagaStore {
     return pending.done().future();
   }
 
-  private Future<Written> writeBatch(List<Pending> batch) {
-    List<Tuple> inserts = new ArrayList<>();
+  private Future<Void> writeBatch(List<Pending> batch) {
     List<Pending> creates = new ArrayList<>();
-    List<Tuple> updates = new ArrayList<>();
-    List<Pending> saves = new ArrayList<>();
+    List<List<Pending>> saveRounds = new ArrayList<>();
+    Map<String, Integer> savesPerSaga = new HashMap<>();
     for (Pending pending : batch) {
-      SagaInstance saga = pending.saga();
-      String owner = saga.status().active() ? saga.owner() : null;
       if (pending.create()) {
         creates.add(pending);
-        inserts.add(Tuple.of(saga.id(), saga.type(), saga.status().name(), owner, saga.version(), saga.idempotencyKey(),
-            saga.retrying(), saga.createdAt(), System.currentTimeMillis(), pending.doc()));
       } else {
-        saves.add(pending);
-        updates.add(Tuple.of(saga.id(), saga.status().name(), owner, saga.version(), saga.retrying(),
-            System.currentTimeMillis(), pending.doc(), pending.expectedVersion()));
+        // One statement changes a row once, so a saga saved twice in a batch goes into two statements, in order.
+        int round = savesPerSaga.merge(pending.saga().id(), 1, Integer::sum) - 1;
+        if (round == saveRounds.size()) {
+          saveRounds.add(new ArrayList<>());
+        }
+        saveRounds.get(round).add(pending);
       }
     }
-    return PipelinedTransaction.run(pool, (conn, pipelined) -> write(conn, inserts, updates)).andThen(result -> {
-      if (result.failed()) {
-        batch.forEach(pending -> pending.done().tryFail(result.cause()));
-      } else {
-        settle(creates, result.result().inserted(), saves, result.result().updated());
+    // Callers are answered only once the transaction committed.
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> {
+      List<Future<Set<String>>> written = new ArrayList<>();
+      if (!creates.isEmpty()) {
+        written.add(conn.preparedQuery(insertSql).execute(insertRows(creates)).map(PostgresSagaStore::returnedIds));
       }
-    });
+      for (List<Pending> saves : saveRounds) {
+        written.add(conn.preparedQuery(updateSql).execute(updateRows(saves)).map(PostgresSagaStore::returnedIds));
+      }
+      return Future.all(written).map(all -> written);
+    }).onSuccess(written -> {
+      int next = 0;
+      if (!creates.isEmpty()) {
+        settleCreates(creates, written.get(next++).result());
+      }
+      for (List<Pending> saves : saveRounds) {
+        settleSaves(saves, written.get(next++).result());
+      }
+    }).onFailure(failure -> batch.forEach(pending -> pending.done().tryFail(failure))).mapEmpty();
   }
 
-  private record Written(List<Integer> inserted, List<Integer> updated) {}
-
-  /** Both batches go out at once, with BEGIN and COMMIT: one round trip for the whole group. */
-  private Future<Written> write(SqlConnection conn, List<Tuple> inserts, List<Tuple> updates) {
-    Future<List<Integer>> inserted = inserts.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
-        "INSERT INTO " + sagas + " (id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING")
-        .executeBatch(inserts).map(PostgresSagaStore::rowCounts);
-    Future<List<Integer>> updated = updates.isEmpty() ? Future.succeededFuture(List.of()) : conn.preparedQuery(
-        "UPDATE " + sagas + " SET status = $2, owner = $3, version = $4, retrying = $5, updated_at = $6, doc = $7 "
-            + "WHERE id = $1 AND version = $8")
-        .executeBatch(updates).map(PostgresSagaStore::rowCounts);
-    return Future.all(inserted, updated).map(both -> new Written(inserted.result(), updated.result()));
-  }
-
-  private static List<Integer> rowCounts(RowSet<Row> rows) {
-    List<Integer> counts = new ArrayList<>();
-    for (RowSet<Row> each = rows; each != null; each = each.next()) {
-      counts.add(each.rowCount());
+  private static Tuple insertRows(List<Pending> creates) {
+    int n = creates.size();
+    String[] ids = new String[n];
+    String[] types = new String[n];
+    String[] statuses = new String[n];
+    String[] owners = new String[n];
+    Long[] versions = new Long[n];
+    String[] idempotencyKeys = new String[n];
+    Boolean[] retrying = new Boolean[n];
+    Long[] createdAt = new Long[n];
+    Long[] updatedAt = new Long[n];
+    String[] docs = new String[n];
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < n; i++) {
+      Pending pending = creates.get(i);
+      SagaInstance saga = pending.saga();
+      ids[i] = saga.id();
+      types[i] = saga.type();
+      statuses[i] = pending.status();
+      owners[i] = pending.owner();
+      versions[i] = pending.version();
+      idempotencyKeys[i] = saga.idempotencyKey();
+      retrying[i] = pending.retrying();
+      createdAt[i] = saga.createdAt();
+      updatedAt[i] = now;
+      docs[i] = pending.doc().encode();
     }
-    return counts;
+    return Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfString(statuses).addArrayOfString(owners)
+        .addArrayOfLong(versions).addArrayOfString(idempotencyKeys).addArrayOfBoolean(retrying).addArrayOfLong(createdAt)
+        .addArrayOfLong(updatedAt).addArrayOfString(docs);
   }
 
-  private void settle(List<Pending> creates, List<Integer> inserted, List<Pending> saves, List<Integer> updated) {
-    for (int i = 0; i < saves.size(); i++) {
+  private static Tuple updateRows(List<Pending> saves) {
+    int n = saves.size();
+    String[] ids = new String[n];
+    String[] statuses = new String[n];
+    String[] owners = new String[n];
+    Long[] versions = new Long[n];
+    Boolean[] retrying = new Boolean[n];
+    Long[] updatedAt = new Long[n];
+    String[] docs = new String[n];
+    Long[] expected = new Long[n];
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < n; i++) {
       Pending pending = saves.get(i);
-      if (updated.get(i) == 1) {
+      ids[i] = pending.saga().id();
+      statuses[i] = pending.status();
+      owners[i] = pending.owner();
+      versions[i] = pending.version();
+      retrying[i] = pending.retrying();
+      updatedAt[i] = now;
+      docs[i] = pending.doc().encode();
+      expected[i] = pending.expectedVersion();
+    }
+    return Tuple.tuple().addArrayOfString(ids).addArrayOfString(statuses).addArrayOfString(owners).addArrayOfLong(versions)
+        .addArrayOfBoolean(retrying).addArrayOfLong(updatedAt).addArrayOfString(docs).addArrayOfLong(expected);
+  }
+
+  private static Set<String> returnedIds(RowSet<Row> rows) {
+    Set<String> ids = new HashSet<>();
+    rows.forEach(row -> ids.add(row.getString(0)));
+    return ids;
+  }
+
+  private void settleSaves(List<Pending> saves, Set<String> updated) {
+    for (Pending pending : saves) {
+      if (updated.contains(pending.saga().id())) {
         pending.saga().storedOwner = pending.saga().owner();
         pending.done().complete(pending.saga());
       } else {
         pending.done().fail(new StaleSagaException(pending.saga().id()));
       }
     }
-    for (int i = 0; i < creates.size(); i++) {
-      Pending pending = creates.get(i);
-      if (inserted.get(i) == 1) {
+  }
+
+  private void settleCreates(List<Pending> creates, Set<String> inserted) {
+    for (Pending pending : creates) {
+      if (inserted.contains(pending.saga().id())) {
         pending.done().complete(pending.saga());
       } else if (pending.saga().idempotencyKey() != null) {
         byIdempotencyKey(pending.saga().idempotencyKey()).onComplete(pending.done());

@@ -1,6 +1,9 @@
 package io.sagabus.saga;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sagabus.testing.TestCluster;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -8,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The store contract against PostgreSQL, in tables unique to this run (dropped afterwards). */
 class PostgresSagaStoreTest extends SagaStoreContract {
@@ -32,6 +36,27 @@ class PostgresSagaStoreTest extends SagaStoreContract {
   void dropTables() {
     run(() -> pool.query("DROP TABLE IF EXISTS " + prefix + "sagas, " + prefix + "saga_leases").execute());
     TestCluster.await(vertx.close());
+  }
+
+  @Test
+  void savesQueuedBackToBack_goIntoOneBatch_andLandInOrder() {
+    SagaInstance saga = run(() -> store.create(newSaga("node-a", null, null)));
+    SagaInstance other = run(() -> store.create(newSaga("node-a", null, null)));
+
+    run(() -> {
+      saga.nextStep = 1;
+      Future<Void> first = store.save(saga);
+      other.nextStep = 1;
+      Future<Void> alongside = store.save(other);
+      saga.nextStep = 2;
+      Future<Void> second = store.save(saga);
+      return Future.all(first, alongside, second);
+    });
+
+    SagaInstance stored = run(() -> store.get(saga.id()));
+    assertThat(stored.version()).isEqualTo(3);
+    assertThat(stored.nextStep).isEqualTo(2);
+    assertThat(run(() -> store.get(other.id())).nextStep).isEqualTo(1);
   }
 
   @Override

@@ -79,6 +79,12 @@ public final class PgOutbox implements Outbox {
   private final String signalAddress;
   /** Partitions appended per connection whose transaction's owner has not taken them yet. */
   private final Map<SqlConnection, Set<Integer>> unsignalled = new ConcurrentHashMap<>();
+  /** Events appended per staging connection and not yet flushed, in append order. */
+  private final Map<SqlConnection, List<StagedRow>> staging = new ConcurrentHashMap<>();
+  /** In append order, so the ids (and hence the relay's order within a partition) follow it. */
+  private final String insertSql;
+
+  private record StagedRow(int partition, String type, String key, String envelope) {}
 
   /** {@code vacuumAfterDeletedRows} 0 leaves the table to autovacuum. */
   public PgOutbox(Vertx vertx, Pool pool, PgConnectOptions connectOptions, String table, int partitions, int vacuumAfterDeletedRows) {
@@ -94,6 +100,8 @@ public final class PgOutbox implements Outbox {
     this.holders = new Lease[partitions];
     this.vacuumAfterDeletedRows = vacuumAfterDeletedRows;
     this.signalAddress = "sagabus.outbox.appended." + table;
+    this.insertSql = "INSERT INTO " + table + " (part, event_type, event_key, envelope) SELECT part, event_type, event_key, envelope "
+        + "FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u(part, event_type, event_key, envelope, ord) ORDER BY ord";
   }
 
   /** Creates the table once per instance; participants and the relay both call it. */
@@ -109,29 +117,86 @@ public final class PgOutbox implements Outbox {
 
   /**
    * Inserts the events on {@code conn}, inside the caller's transaction, and notes their partitions for that
-   * connection until the transaction's owner {@link #takeAppended takes} them.
+   * connection until the transaction's owner {@link #takeAppended takes} them. On a connection whose owner
+   * {@link #stageOn stages} its events they are kept until its {@link #flushStaged flush} instead.
    */
   public Future<Void> append(SqlConnection conn, List<DomainEvent> events) {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> rows = new ArrayList<>(events.size());
-    Set<Integer> appendedTo = unsignalled.computeIfAbsent(conn, ignored -> ConcurrentHashMap.newKeySet());
+    List<StagedRow> rows = new ArrayList<>(events.size());
     for (DomainEvent event : events) {
-      int partition = Outbox.partitionOf(event.key(), partitions);
-      rows.add(Tuple.of(partition, event.type(), event.key(), event.toJson().encode()));
-      appendedTo.add(partition);
+      rows.add(new StagedRow(Outbox.partitionOf(event.key(), partitions), event.type(), event.key(), event.toJson().encode()));
     }
-    return conn.preparedQuery("INSERT INTO " + table + " (part, event_type, event_key, envelope) VALUES ($1, $2, $3, $4)")
-        .executeBatch(rows).mapEmpty();
+    List<StagedRow> staged = staging.get(conn);
+    if (staged != null) {
+      staged.addAll(rows);
+      return Future.succeededFuture();
+    }
+    return insert(conn, rows);
+  }
+
+  /**
+   * From now until {@link #takeAppended}, events appended on {@code conn} are kept here and written by one statement
+   * when the transaction's owner calls {@link #flushStaged}: one round trip and one statement per transaction instead
+   * of one per append. The owner undoes a rolled-back savepoint's appends with {@link #dropStaged}.
+   */
+  public void stageOn(SqlConnection conn) {
+    staging.put(conn, new ArrayList<>());
+  }
+
+  /** How many events are staged on {@code conn}: the mark to {@link #dropStaged drop} back to at a savepoint. */
+  public int stagedCount(SqlConnection conn) {
+    List<StagedRow> staged = staging.get(conn);
+    return staged == null ? 0 : staged.size();
+  }
+
+  /** Forgets the events staged on {@code conn} after {@code mark}: their savepoint was rolled back. */
+  public void dropStaged(SqlConnection conn, int mark) {
+    List<StagedRow> staged = staging.get(conn);
+    if (staged != null && staged.size() > mark) {
+      staged.subList(mark, staged.size()).clear();
+    }
+  }
+
+  /** Writes the events staged on {@code conn} in one statement; the owner sends it before its {@code COMMIT}. */
+  public Future<Void> flushStaged(SqlConnection conn) {
+    List<StagedRow> staged = staging.get(conn);
+    if (staged == null || staged.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<StagedRow> rows = List.copyOf(staged);
+    staged.clear();
+    return insert(conn, rows);
+  }
+
+  private Future<Void> insert(SqlConnection conn, List<StagedRow> rows) {
+    Set<Integer> appendedTo = unsignalled.computeIfAbsent(conn, ignored -> ConcurrentHashMap.newKeySet());
+    Integer[] parts = new Integer[rows.size()];
+    String[] types = new String[rows.size()];
+    String[] keys = new String[rows.size()];
+    String[] envelopes = new String[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      StagedRow row = rows.get(i);
+      parts[i] = row.partition();
+      types[i] = row.type();
+      keys[i] = row.key();
+      envelopes[i] = row.envelope();
+      appendedTo.add(row.partition());
+    }
+    return conn.preparedQuery(insertSql)
+        .execute(Tuple.tuple().addArrayOfInteger(parts).addArrayOfString(types).addArrayOfString(keys).addArrayOfString(envelopes))
+        .mapEmpty();
   }
 
   /**
    * The partitions {@link #append} wrote on {@code conn} since the last take, forgotten here. The transaction's owner
    * takes them while it still holds the connection (before the connection can serve another transaction), and
-   * {@link #signal signals} them once its transaction committed; after a rollback it drops them.
+   * {@link #signal signals} them once its transaction committed; after a rollback it drops them. It also ends
+   * {@link #stageOn staging} on the connection.
    */
   public Set<Integer> takeAppended(SqlConnection conn) {
+    staging.remove(conn);
     Set<Integer> appendedTo = unsignalled.remove(conn);
     return appendedTo == null ? Set.of() : appendedTo;
   }

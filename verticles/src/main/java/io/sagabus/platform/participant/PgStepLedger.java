@@ -32,9 +32,11 @@ import java.util.regex.Pattern;
  * <p>Group commit: commands that arrive while a transaction is in flight run together in the next one (at most
  * {@link #MAX_BATCH} commands, {@link #MAX_IN_FLIGHT} transaction at a time; a batch aborted as a deadlock victim by
  * another node's batch runs again), and every caller is answered after
- * the commit. A batch costs about three round trips whatever its size: {@code BEGIN} with one statement claiming
- * every command's row; the commands' work, pipelined; their outcome rows with {@code COMMIT}. A hot row (one SKU, one
- * customer) is then changed by many commands under one lock hold instead of one transaction waiting for the next.
+ * the commit. A batch of first deliveries costs two round trips plus its work's dependent statements, whatever its
+ * size: {@code BEGIN}, one statement claiming every command's row and the commands' work, pipelined behind it without
+ * waiting for the claim (a batch where a claim finds its step already there undoes that work and runs the claimed
+ * commands again); then their outcome rows, their events and {@code COMMIT}. A hot row (one SKU, one customer) is
+ * then changed by many commands under one lock hold instead of one transaction waiting for the next.
  *
  * <p>Commands whose work all succeeds run pipelined under one savepoint, so <b>an action's statements may interleave
  * with other commands' statements in the same transaction</b>: change rows with single statements (atomic SQL such as
@@ -46,8 +48,9 @@ import java.util.regex.Pattern;
  * <p>A concurrent duplicate in another transaction (another node) waits on the claimed row's lock and then reads the
  * outcome.
  *
- * <p>Actions write their events to the participant's {@link PgOutbox} on the transaction's connection; once a batch
- * committed, the ledger wakes the relays for the partitions it wrote.
+ * <p>Actions write their events to the participant's {@link PgOutbox} on the transaction's connection. The ledger
+ * stages them there and writes a batch's events in one statement before its {@code COMMIT} (a rolled-back savepoint
+ * drops its own); once a batch committed, the ledger wakes the relays for the partitions it wrote.
  */
 public final class PgStepLedger {
 
@@ -236,9 +239,18 @@ public final class PgStepLedger {
    */
   private Future<Void> runBatchRetryingDeadlocks(List<Command> batch, int attempt) {
     Set<Integer> appendedTo = new HashSet<>();
-    return PipelinedTransaction.run(pool, (conn, pipelined) -> runBatch(conn, batch, pipelined)
-            // Taken while this transaction still holds the connection; signalled only once it committed.
-            .andThen(done -> appendedTo.addAll(outbox.takeAppended(conn))))
+    return PipelinedTransaction.run(pool, (conn, pipelined) -> {
+          outbox.stageOn(conn);
+          return runBatch(conn, batch, pipelined)
+              .andThen(done -> {
+                if (done.succeeded()) {
+                  // The batch's events in one statement, sent with the outcome rows and COMMIT.
+                  pipelined.add(outbox.flushStaged(conn));
+                }
+                // Taken while this transaction still holds the connection; signalled only once it committed.
+                appendedTo.addAll(outbox.takeAppended(conn));
+              });
+        })
         .onSuccess(committed -> outbox.signal(appendedTo))
         .recover(failure -> {
           if (attempt >= MAX_BATCH_ATTEMPTS || !(failure instanceof PgException pg) || !RETRYABLE_STATES.contains(pg.getSqlState())) {
@@ -267,28 +279,51 @@ public final class PgStepLedger {
         claiming.add(command);
       }
     }
+    if (sagasLookingBack.isEmpty() && claiming.size() == batch.size()) {
+      // Every command is the first of its key in the batch and only invokes: its work goes out with the claim,
+      // without waiting for it, and is undone in the rare batch where a claim finds its step already there.
+      Future<List<Command>> claimed = claim(conn, claiming, leaders);
+      Wave wave = startWave(conn, claiming);
+      // Waits for the work even when the claim failed: nothing may follow this transaction's ROLLBACK.
+      return Future.join(wave.results()).transform(workAnswered -> claimed).compose(unclaimed -> unclaimed.isEmpty()
+              ? settleWave(conn, wave, pipelined)
+              : undoWave(conn, wave).compose(undone -> runClaimed(conn, batch, unclaimed, sagasLookingBack, pipelined)))
+          .compose(failedWave -> runOneByOne(conn, failedWave, leaders, pipelined));
+    }
     return claim(conn, claiming, leaders)
-        .compose(unclaimed -> readKnown(conn, unclaimed))
-        .compose(ignored -> {
-          // Invokes of sagas with no compensation or status query in the batch do not depend on anything else in it.
-          List<Command> wave = new ArrayList<>();
-          List<Command> oneByOne = new ArrayList<>();
-          for (Command command : batch) {
-            if (command.leader != null || (!command.claimed && command.kind != Kind.STATUS)) {
-              continue;
-            }
-            (command.kind == Kind.INVOKE && !sagasLookingBack.contains(command.sagaId) ? wave : oneByOne).add(command);
-          }
-          return runWave(conn, wave, pipelined).compose(failedWave -> {
-            List<Command> rest = new ArrayList<>(failedWave);
-            rest.addAll(oneByOne);
-            Future<Void> chain = Future.succeededFuture();
-            for (Command command : rest) {
-              chain = chain.compose(v -> runOne(conn, command, leaders, pipelined));
-            }
-            return chain;
-          });
-        });
+        .compose(unclaimed -> runClaimed(conn, batch, unclaimed, sagasLookingBack, pipelined))
+        .compose(rest -> runOneByOne(conn, rest, leaders, pipelined));
+  }
+
+  /**
+   * Answers the commands whose claim found their row, runs the claimed invokes that depend on nothing else in the
+   * batch as a wave, and completes with the commands left to run one at a time.
+   */
+  private Future<List<Command>> runClaimed(SqlConnection conn, List<Command> batch, List<Command> unclaimed, Set<String> sagasLookingBack,
+      List<Future<?>> pipelined) {
+    return readKnown(conn, unclaimed).compose(ignored -> {
+      List<Command> wave = new ArrayList<>();
+      List<Command> oneByOne = new ArrayList<>();
+      for (Command command : batch) {
+        if (command.leader != null || (!command.claimed && command.kind != Kind.STATUS)) {
+          continue;
+        }
+        (command.kind == Kind.INVOKE && !sagasLookingBack.contains(command.sagaId) ? wave : oneByOne).add(command);
+      }
+      return settleWave(conn, startWave(conn, wave), pipelined).map(failedWave -> {
+        List<Command> rest = new ArrayList<>(failedWave);
+        rest.addAll(oneByOne);
+        return rest;
+      });
+    });
+  }
+
+  private Future<Void> runOneByOne(SqlConnection conn, List<Command> commands, Map<String, Command> leaders, List<Future<?>> pipelined) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Command command : commands) {
+      chain = chain.compose(v -> runOne(conn, command, leaders, pipelined));
+    }
+    return chain;
   }
 
   /** Inserts a running row per command in one statement; completes with the commands whose row already existed. */
@@ -324,33 +359,45 @@ public final class PgStepLedger {
     });
   }
 
-  /**
-   * Runs the commands' work pipelined under one savepoint. When all of it succeeds their outcome rows are queued and
-   * the wave completes with no commands; otherwise the savepoint is rolled back and it completes with every command of
-   * the wave, to be run again one at a time.
-   */
-  private Future<List<Command>> runWave(SqlConnection conn, List<Command> wave, List<Future<?>> pipelined) {
-    if (wave.isEmpty()) {
-      return Future.succeededFuture(List.of());
+  /** A wave's work in flight under its savepoint, and where its events began in the outbox's staging. */
+  private record Wave(List<Command> commands, Future<?> savepoint, int stagedMark, List<Future<JsonObject>> results) {}
+
+  /** Sends the commands' work pipelined under one savepoint, not waiting for any of it. */
+  private Wave startWave(SqlConnection conn, List<Command> commands) {
+    if (commands.isEmpty()) {
+      return new Wave(commands, Future.succeededFuture(), 0, List.of());
     }
     Future<?> savepoint = conn.query("SAVEPOINT wave").execute();
+    int stagedMark = outbox.stagedCount(conn);
     List<Future<JsonObject>> results = new ArrayList<>();
-    for (Command command : wave) {
+    for (Command command : commands) {
       results.add(attempt(() -> command.action.apply(conn, command.body)));
     }
-    return Future.join(results).transform(all -> {
-      if (savepoint.failed()) {
-        return Future.failedFuture(savepoint.cause());
+    return new Wave(commands, savepoint, stagedMark, results);
+  }
+
+  /**
+   * When all of the wave's work succeeded its outcome rows are queued and it completes with no commands; otherwise
+   * the savepoint is rolled back and it completes with every command of the wave, to be run again one at a time.
+   */
+  private Future<List<Command>> settleWave(SqlConnection conn, Wave wave, List<Future<?>> pipelined) {
+    if (wave.commands().isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return Future.join(wave.results()).transform(all -> {
+      if (wave.savepoint().failed()) {
+        return Future.failedFuture(wave.savepoint().cause());
       }
       if (all.failed()) {
-        return conn.query("ROLLBACK TO SAVEPOINT wave").execute().map(wave);
+        return rollBack(conn, wave).map(wave.commands());
       }
-      String[] sagaIds = new String[wave.size()];
-      String[] steps = new String[wave.size()];
-      String[] values = new String[wave.size()];
-      for (int i = 0; i < wave.size(); i++) {
-        Command command = wave.get(i);
-        JsonObject value = results.get(i).result() == null ? new JsonObject() : results.get(i).result();
+      List<Command> commands = wave.commands();
+      String[] sagaIds = new String[commands.size()];
+      String[] steps = new String[commands.size()];
+      String[] values = new String[commands.size()];
+      for (int i = 0; i < commands.size(); i++) {
+        Command command = commands.get(i);
+        JsonObject value = wave.results().get(i).result() == null ? new JsonObject() : wave.results().get(i).result();
         command.decided = new JsonObject().put("state", "succeeded").put("result", value);
         sagaIds[i] = command.sagaId;
         steps[i] = command.ledgerStep();
@@ -359,6 +406,18 @@ public final class PgStepLedger {
       pipelined.add(conn.preparedQuery(recordSucceededSql).execute(Tuple.of(sagaIds, steps, values)));
       return Future.succeededFuture(List.<Command>of());
     });
+  }
+
+  /** Undoes a wave once all of its work has answered (a statement sent after the rollback would run outside it). */
+  private Future<Void> undoWave(SqlConnection conn, Wave wave) {
+    return Future.join(wave.results()).transform(all -> wave.savepoint().failed()
+        ? Future.failedFuture(wave.savepoint().cause())
+        : rollBack(conn, wave));
+  }
+
+  private Future<Void> rollBack(SqlConnection conn, Wave wave) {
+    outbox.dropStaged(conn, wave.stagedMark());
+    return conn.query("ROLLBACK TO SAVEPOINT wave").execute().mapEmpty();
   }
 
   private Future<Void> runOne(SqlConnection conn, Command command, Map<String, Command> leaders, List<Future<?>> pipelined) {
@@ -403,6 +462,7 @@ public final class PgStepLedger {
    */
   private Future<Void> perform(SqlConnection conn, Command command, Supplier<Future<JsonObject>> work, List<Future<?>> pipelined) {
     Future<?> savepoint = conn.query("SAVEPOINT step_work").execute();
+    int stagedMark = outbox.stagedCount(conn);
     return attempt(work).transform(result -> {
       if (savepoint.failed()) {
         return Future.failedFuture(savepoint.cause());
@@ -414,6 +474,7 @@ public final class PgStepLedger {
         pipelined.add(record(conn, command.sagaId, step, "succeeded", value, null, null));
         return Future.succeededFuture();
       }
+      outbox.dropStaged(conn, stagedMark);
       pipelined.add(conn.query("ROLLBACK TO SAVEPOINT step_work").execute());
       if (result.cause() instanceof StepRejected rejected) {
         command.decided = new JsonObject().put("state", "failed").put("code", rejected.code()).put("error", rejected.getMessage());

@@ -57,14 +57,13 @@ class PgStepLedgerTest {
       vertx.eventBus().<JsonObject>consumer("t.add", message -> ledger.invoke(message, "add", (conn, command) ->
           conn.preparedQuery("UPDATE " + counter + " SET n = n + $1 WHERE id = 'hot' RETURNING n, txid_current()")
               .execute(Tuple.of(command.getLong("amount")))
-              .compose(rows -> command.getLong("amount") < 0
-                  ? Future.failedFuture(StepRejected.rejected("negative amount"))
-                  : outbox.append(conn, List.of(DomainEvent.of(EventTopics.ORDER_CREATED, command.getString("sagaId"),
-                          command.getString("sagaId"), null, new JsonObject())))
+              .compose(rows -> outbox.append(conn, List.of(DomainEvent.of(EventTopics.ORDER_CREATED, command.getString("sagaId"),
+                      command.getString("sagaId"), null, new JsonObject().put("step", command.getString("step")))))
+                  // Refused after its work and its event: the ledger must undo both.
+                  .compose(appended -> command.getLong("amount") < 0 ? Future.failedFuture(StepRejected.rejected("negative amount"))
                       // A slow command keeps its transaction open after its append: a wake sent before the commit shows.
-                      .compose(appended -> command.containsKey("slowMs") ? vertx.timer(command.getLong("slowMs")).mapEmpty()
-                          : Future.succeededFuture())
-                      .map(new JsonObject().put("tx", rows.iterator().next().getLong(1)).put("added", command.getLong("amount"))))));
+                      : command.containsKey("slowMs") ? vertx.timer(command.getLong("slowMs")).mapEmpty() : Future.succeededFuture())
+                  .map(new JsonObject().put("tx", rows.iterator().next().getLong(1)).put("added", command.getLong("amount"))))));
       vertx.eventBus().<JsonObject>consumer("t.undo", message -> ledger.compensate(message, "undo", (conn, command, added) ->
           conn.preparedQuery("UPDATE " + counter + " SET n = n - $1 WHERE id = 'hot'").execute(Tuple.of(added.getLong("added")))
               .map(new JsonObject().put("undone", added.getLong("added")))));
@@ -116,9 +115,23 @@ class PgStepLedgerTest {
     assertThat(transactions).as("the successful commands' transaction ids").containsOnly(transactions.get(0));
     assertThat(failureCode(replies.get(2))).isEqualTo(FailureCodes.REJECTED);
     assertThat(counterValue()).isEqualTo(15);
+    assertThat(eventSteps(saga)).as("events in the outbox").containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
     assertThat(failureCode(sendTogether(add(saga, "refused", -1000)).get(0)))
         .as("the refusal was recorded and is answered again without running").isEqualTo(FailureCodes.REJECTED);
     assertThat(counterValue()).isEqualTo(15);
+  }
+
+  @Test
+  void redeliveredCommandAmongFirstDeliveries_getsItsFirstOutcome_andEveryStepRunsAndAppendsOnce() {
+    String saga = UUID.randomUUID().toString();
+    JsonObject first = await(sendTogether(add(saga, "s1", 1)).get(0));
+
+    List<Future<JsonObject>> replies = sendTogether(add(saga, "s2", 2), add(saga, "s1", 1), add(saga, "s3", 4));
+
+    assertThat(await(replies.get(1))).as("the redelivery's answer").isEqualTo(first);
+    assertThat(await(replies.get(0)).getLong("tx")).isEqualTo(await(replies.get(2)).getLong("tx")).isNotEqualTo(first.getLong("tx"));
+    assertThat(counterValue()).isEqualTo(7);
+    assertThat(eventSteps(saga)).as("events in the outbox").containsExactlyInAnyOrder("s1", "s2", "s3");
   }
 
   @Test
@@ -191,6 +204,13 @@ class PgStepLedgerTest {
 
   private long counterValue() {
     return await(pool.query("SELECT n FROM " + counter + " WHERE id = 'hot'").execute()).iterator().next().getLong(0);
+  }
+
+  private List<String> eventSteps(String saga) {
+    List<String> steps = new ArrayList<>();
+    await(pool.preparedQuery("SELECT envelope FROM " + prefix + "outbox WHERE event_key = $1 ORDER BY id").execute(Tuple.of(saga)))
+        .forEach(row -> steps.add(new JsonObject(row.getString(0)).getJsonObject("payload").getString("step")));
+    return steps;
   }
 
   private static int failureCode(Future<JsonObject> reply) {
