@@ -13,6 +13,10 @@ import java.util.function.Function;
  * A projection's writer for deliveries from the event log: deliveries that arrive while one write is in flight go
  * together into the next write. The log delivers each topic's batches on their own, so without this a projection of
  * every topic wrote one small transaction per topic batch, several at once for the same orders.
+ *
+ * <p>Writes start at most once per {@code writeIntervalMs} (the first after a quiet spell at once). An order's events
+ * come one step of its saga at a time; held together a little, they fold into its view in one write instead of one
+ * each, and the view, rewritten whole, is written less often.
  */
 final class MergedDeliveries {
 
@@ -25,8 +29,8 @@ final class MergedDeliveries {
   private final GroupCommitQueue<Delivery> queue;
 
   /** {@code write} gets the merged deliveries, in arrival order, and completes each one's promise. */
-  MergedDeliveries(Vertx vertx, Function<List<Delivery>, Future<?>> write) {
-    this.queue = new GroupCommitQueue<>(vertx, MAX_DELIVERIES_PER_WRITE, 1, write);
+  MergedDeliveries(Vertx vertx, long writeIntervalMs, Function<List<Delivery>, Future<?>> write) {
+    this.queue = new GroupCommitQueue<>(vertx, MAX_DELIVERIES_PER_WRITE, 1, writeIntervalMs, write);
   }
 
   /** Completes once the write that carried {@code events} did. */

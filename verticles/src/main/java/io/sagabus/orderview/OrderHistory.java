@@ -27,9 +27,9 @@ final class OrderHistory {
   private final OrderEventStore store;
   private final MergedDeliveries deliveries;
 
-  OrderHistory(Vertx vertx, OrderEventStore store) {
+  OrderHistory(Vertx vertx, OrderEventStore store, long writeIntervalMs) {
     this.store = store;
-    this.deliveries = new MergedDeliveries(vertx, this::appendTogether);
+    this.deliveries = new MergedDeliveries(vertx, writeIntervalMs, this::appendTogether);
   }
 
   /**

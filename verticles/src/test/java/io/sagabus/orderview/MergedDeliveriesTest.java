@@ -7,6 +7,7 @@ import io.sagabus.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,7 +31,7 @@ class MergedDeliveriesTest {
     Promise<Void> firstWrite = Promise.promise();
 
     List<Future<Void>> answered = TestCluster.await(onContext(() -> {
-      MergedDeliveries merged = new MergedDeliveries(vertx, batch -> {
+      MergedDeliveries merged = new MergedDeliveries(vertx, 0, batch -> {
         writes.add(MergedDeliveries.eventsOf(batch));
         Future<Void> written = writes.size() == 1 ? firstWrite.future() : Future.failedFuture("second write refused");
         return written.andThen(done -> batch.forEach(delivery -> delivery.written().handle(done)));
@@ -48,6 +49,30 @@ class MergedDeliveriesTest {
     assertThat(writes).containsExactly(events.subList(0, 1), events.subList(1, 6));
     assertThat(answered.get(0).succeeded()).isTrue();
     assertThat(answered.subList(1, 3)).allSatisfy(delivery -> assertThat(delivery.cause()).hasMessage("second write refused"));
+  }
+
+  @Test
+  void withAWriteInterval_theFirstDeliveryIsWrittenAtOnce_andTheNextOnesWaitForTheIntervalTogether() {
+    List<DomainEvent> events = OrderEvents.completed("ord-1", "cust", 1, 10, Instant.parse("2026-11-24T08:00:00Z"));
+    List<List<DomainEvent>> writes = new CopyOnWriteArrayList<>();
+    List<Long> startedNanos = new CopyOnWriteArrayList<>();
+
+    TestCluster.await(onContext(() -> {
+      MergedDeliveries merged = new MergedDeliveries(vertx, 200, batch -> {
+        writes.add(MergedDeliveries.eventsOf(batch));
+        startedNanos.add(System.nanoTime());
+        batch.forEach(delivery -> delivery.written().complete());
+        return Future.succeededFuture();
+      });
+      return merged.write(events.subList(0, 1)).compose(firstWritten -> {
+        Future<Void> second = merged.write(events.subList(1, 3));
+        // Arrives later, and still before the interval is over: it joins the second.
+        return vertx.timer(30).compose(ignored -> Future.all(second, merged.write(events.subList(3, 6))));
+      });
+    }));
+
+    assertThat(writes).containsExactly(events.subList(0, 1), events.subList(1, 6));
+    assertThat(Duration.ofNanos(startedNanos.get(1) - startedNanos.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(190));
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> operation) {

@@ -128,7 +128,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
   void competingRecorders_loseNoEvent_andHistoryFoldsEveryStep() {
     String orderId = "ord-" + UUID.randomUUID();
     List<DomainEvent> events = events(orderId);
-    OrderHistory history = new OrderHistory(vertx, store);
+    OrderHistory history = new OrderHistory(vertx, store, 0);
 
     run(() -> Future.all(events.stream().map(event -> history.recordAll(List.of(event))).toList()));
     JsonObject rebuilt = run(() -> history.history(orderId));
@@ -157,7 +157,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
             : store.append(appends);
       }
     };
-    OrderHistory history = new OrderHistory(vertx, racedOnce);
+    OrderHistory history = new OrderHistory(vertx, racedOnce, 0);
 
     run(() -> history.recordAll(events));
 
@@ -185,7 +185,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
         return store.append(appends);
       }
     };
-    OrderHistory history = new OrderHistory(vertx, counting);
+    OrderHistory history = new OrderHistory(vertx, counting, 0);
 
     run(() -> Future.all(events.stream().map(event -> history.recordAll(List.of(event))).toList()));
 
@@ -206,7 +206,7 @@ abstract class OrderEventStoreContract extends OnOneContext<OrderEventStore> {
       batch.add(firstEvents.get(i));
       batch.add(secondEvents.get(i));
     }
-    OrderHistory history = new OrderHistory(vertx, store);
+    OrderHistory history = new OrderHistory(vertx, store, 0);
 
     run(() -> history.recordAll(batch));
     run(() -> history.recordAll(batch));
