@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -73,13 +73,13 @@ public final class PostgresSagaStore implements SagaStore {
     this.leases = tablePrefix + "saga_leases";
     this.batches = new GroupCommitQueue<>(vertx, maxBatch, maxInFlight, this::writeBatch);
     this.insertSql = "INSERT INTO " + sagas + " (id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) "
-        + "SELECT u.id, u.type, u.status, u.owner, u.version, u.idempotency_key, u.retrying, u.created_at, u.updated_at, u.doc::jsonb "
-        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::text[]) "
-        + "AS u(id, type, status, owner, version, idempotency_key, retrying, created_at, updated_at, doc) ON CONFLICT DO NOTHING RETURNING id";
+        + "SELECT u.id, u.type, u.status, u.owner, u.version, u.idempotency_key, u.retrying, u.created_at, $9::bigint, u.doc::jsonb "
+        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::boolean[], $8::bigint[], $10::text[]) "
+        + "AS u(id, type, status, owner, version, idempotency_key, retrying, created_at, doc) ON CONFLICT DO NOTHING RETURNING id";
     this.updateSql = "UPDATE " + sagas + " AS s SET status = u.status, owner = u.owner, version = u.version, retrying = u.retrying, "
-        + "updated_at = u.updated_at, doc = u.doc::jsonb "
-        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[], $6::bigint[], $7::text[], $8::bigint[]) "
-        + "AS u(id, status, owner, version, retrying, updated_at, doc, expected) WHERE s.id = u.id AND s.version = u.expected RETURNING s.id";
+        + "updated_at = $6::bigint, doc = u.doc::jsonb "
+        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::boolean[], $7::text[], $8::bigint[]) "
+        + "AS u(id, status, owner, version, retrying, doc, expected) WHERE s.id = u.id AND s.version = u.expected RETURNING s.id";
   }
 
   @Override
@@ -138,81 +138,56 @@ public final class PostgresSagaStore implements SagaStore {
     }
     // Callers are answered only once the transaction committed.
     return PipelinedTransaction.run(pool, (conn, pipelined) -> {
-      List<Future<Set<String>>> written = new ArrayList<>();
-      if (!creates.isEmpty()) {
-        written.add(conn.preparedQuery(insertSql).execute(insertRows(creates)).map(PostgresSagaStore::returnedIds));
-      }
-      for (List<Pending> saves : saveRounds) {
-        written.add(conn.preparedQuery(updateSql).execute(updateRows(saves)).map(PostgresSagaStore::returnedIds));
-      }
-      return Future.all(written).map(all -> written);
+      long now = System.currentTimeMillis();
+      Future<Set<String>> inserted = creates.isEmpty() ? Future.succeededFuture(Set.of())
+          : conn.preparedQuery(insertSql).execute(insertRows(creates, now)).map(PostgresSagaStore::returnedIds);
+      List<Future<Set<String>>> updated = saveRounds.stream()
+          .map(saves -> conn.preparedQuery(updateSql).execute(updateRows(saves, now)).map(PostgresSagaStore::returnedIds))
+          .toList();
+      return Future.all(inserted, Future.all(updated)).map(all -> new Written(inserted.result(), updated.stream().map(Future::result).toList()));
     }).onSuccess(written -> {
-      int next = 0;
-      if (!creates.isEmpty()) {
-        settleCreates(creates, written.get(next++).result());
-      }
-      for (List<Pending> saves : saveRounds) {
-        settleSaves(saves, written.get(next++).result());
+      settleCreates(creates, written.inserted());
+      for (int round = 0; round < saveRounds.size(); round++) {
+        settleSaves(saveRounds.get(round), written.updated().get(round));
       }
     }).onFailure(failure -> batch.forEach(pending -> pending.done().tryFail(failure))).mapEmpty();
   }
 
-  private static Tuple insertRows(List<Pending> creates) {
-    int n = creates.size();
-    String[] ids = new String[n];
-    String[] types = new String[n];
-    String[] statuses = new String[n];
-    String[] owners = new String[n];
-    Long[] versions = new Long[n];
-    String[] idempotencyKeys = new String[n];
-    Boolean[] retrying = new Boolean[n];
-    Long[] createdAt = new Long[n];
-    Long[] updatedAt = new Long[n];
-    String[] docs = new String[n];
-    long now = System.currentTimeMillis();
-    for (int i = 0; i < n; i++) {
-      Pending pending = creates.get(i);
-      SagaInstance saga = pending.saga();
-      ids[i] = saga.id();
-      types[i] = saga.type();
-      statuses[i] = pending.status();
-      owners[i] = pending.owner();
-      versions[i] = pending.version();
-      idempotencyKeys[i] = saga.idempotencyKey();
-      retrying[i] = pending.retrying();
-      createdAt[i] = saga.createdAt();
-      updatedAt[i] = now;
-      docs[i] = pending.doc().encode();
-    }
-    return Tuple.tuple().addArrayOfString(ids).addArrayOfString(types).addArrayOfString(statuses).addArrayOfString(owners)
-        .addArrayOfLong(versions).addArrayOfString(idempotencyKeys).addArrayOfBoolean(retrying).addArrayOfLong(createdAt)
-        .addArrayOfLong(updatedAt).addArrayOfString(docs);
+  /** The ids each statement wrote: the creates' one, then each round of saves'. */
+  private record Written(Set<String> inserted, List<Set<String>> updated) {}
+
+  private static Tuple insertRows(List<Pending> creates, long now) {
+    return Tuple.tuple()
+        .addArrayOfString(strings(creates, pending -> pending.saga().id()))
+        .addArrayOfString(strings(creates, pending -> pending.saga().type()))
+        .addArrayOfString(strings(creates, Pending::status))
+        .addArrayOfString(strings(creates, Pending::owner))
+        .addArrayOfLong(longs(creates, Pending::version))
+        .addArrayOfString(strings(creates, pending -> pending.saga().idempotencyKey()))
+        .addArrayOfBoolean(creates.stream().map(Pending::retrying).toArray(Boolean[]::new))
+        .addArrayOfLong(longs(creates, pending -> pending.saga().createdAt()))
+        .addLong(now)
+        .addArrayOfString(strings(creates, pending -> pending.doc().encode()));
   }
 
-  private static Tuple updateRows(List<Pending> saves) {
-    int n = saves.size();
-    String[] ids = new String[n];
-    String[] statuses = new String[n];
-    String[] owners = new String[n];
-    Long[] versions = new Long[n];
-    Boolean[] retrying = new Boolean[n];
-    Long[] updatedAt = new Long[n];
-    String[] docs = new String[n];
-    Long[] expected = new Long[n];
-    long now = System.currentTimeMillis();
-    for (int i = 0; i < n; i++) {
-      Pending pending = saves.get(i);
-      ids[i] = pending.saga().id();
-      statuses[i] = pending.status();
-      owners[i] = pending.owner();
-      versions[i] = pending.version();
-      retrying[i] = pending.retrying();
-      updatedAt[i] = now;
-      docs[i] = pending.doc().encode();
-      expected[i] = pending.expectedVersion();
-    }
-    return Tuple.tuple().addArrayOfString(ids).addArrayOfString(statuses).addArrayOfString(owners).addArrayOfLong(versions)
-        .addArrayOfBoolean(retrying).addArrayOfLong(updatedAt).addArrayOfString(docs).addArrayOfLong(expected);
+  private static Tuple updateRows(List<Pending> saves, long now) {
+    return Tuple.tuple()
+        .addArrayOfString(strings(saves, pending -> pending.saga().id()))
+        .addArrayOfString(strings(saves, Pending::status))
+        .addArrayOfString(strings(saves, Pending::owner))
+        .addArrayOfLong(longs(saves, Pending::version))
+        .addArrayOfBoolean(saves.stream().map(Pending::retrying).toArray(Boolean[]::new))
+        .addLong(now)
+        .addArrayOfString(strings(saves, pending -> pending.doc().encode()))
+        .addArrayOfLong(longs(saves, Pending::expectedVersion));
+  }
+
+  private static String[] strings(List<Pending> rows, Function<Pending, String> column) {
+    return rows.stream().map(column).toArray(String[]::new);
+  }
+
+  private static Long[] longs(List<Pending> rows, Function<Pending, Long> column) {
+    return rows.stream().map(column).toArray(Long[]::new);
   }
 
   private static Set<String> returnedIds(RowSet<Row> rows) {
