@@ -1,5 +1,6 @@
 package io.sagabus.orderview;
 
+import io.sagabus.platform.backend.Backends;
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventLog;
 import io.sagabus.platform.events.EventLogSettings;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
@@ -73,7 +73,7 @@ public final class ProjectionLagBench {
     Vertx vertx = Vertx.vertx();
     EventLog log = new KafkaEventLog(vertx, bootstrap,
         new EventLogSettings(run + ".", partitions, (short) 1, EventLogSettings.DEFAULT_RETAIN_PER_PARTITION));
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(postgresUrl)).with(new PoolOptions().setMaxSize(16)).using(vertx).build();
+    Pool pool = PgBuilder.pool().connectingTo(Backends.pgOptions(postgresUrl)).with(new PoolOptions().setMaxSize(16)).using(vertx).build();
     PostgresOrderViews views = new PostgresOrderViews(pool, run + "_");
     await(views.start());
     int generation = await(views.activeGeneration());

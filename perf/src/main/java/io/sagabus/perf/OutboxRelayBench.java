@@ -1,5 +1,6 @@
 package io.sagabus.perf;
 
+import io.sagabus.platform.backend.Backends;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sagabus.platform.events.DomainEvent;
 import io.sagabus.platform.events.EventLogSettings;
@@ -11,7 +12,6 @@ import io.sagabus.relay.RelayVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
@@ -97,8 +97,8 @@ public final class OutboxRelayBench {
   private static double relay(String bootstrap, String postgresUrl, String run, List<DomainEvent> events, int partitions, int batchSize)
       throws Exception {
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(postgresUrl)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
-    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(postgresUrl), run + "_outbox", partitions, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
+    Pool pool = PgBuilder.pool().connectingTo(Backends.pgOptions(postgresUrl)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
+    PgOutbox outbox = new PgOutbox(vertx, pool, Backends.pgOptions(postgresUrl), run + "_outbox", partitions, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
     KafkaEventLog log = new KafkaEventLog(vertx, bootstrap, EventLogSettings.withPrefix(run + "-"));
     try {
       outbox.start().await(30, TimeUnit.SECONDS);

@@ -506,7 +506,7 @@ public final class SagaLoad {
 
   /** Drops the tables this run created (every name starting with its prefix), and the order view over them. */
   static void dropTables(Vertx vertx, String prefix) {
-    var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
+    var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.sagabus.platform.backend.Backends.pgOptions(POSTGRES_URL)).using(vertx).build();
     await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
         .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
         .compose(rows -> {

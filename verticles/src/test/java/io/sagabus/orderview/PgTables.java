@@ -1,10 +1,10 @@
 package io.sagabus.orderview;
 
+import io.sagabus.platform.backend.Backends;
 import io.sagabus.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -43,7 +43,7 @@ final class PgTables {
   }
 
   static Pool pool(Vertx vertx) {
-    return PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(URL)).with(new PoolOptions().setMaxSize(8)).using(vertx).build();
+    return PgBuilder.pool().connectingTo(Backends.pgOptions(URL)).with(new PoolOptions().setMaxSize(8)).using(vertx).build();
   }
 
   static String uniquePrefix() {

@@ -1,5 +1,6 @@
 package io.sagabus.relay;
 
+import io.sagabus.platform.backend.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +17,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
@@ -44,7 +44,7 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
 
   @Override
   protected void prepare() throws Exception {
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(POSTGRES_URL)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
+    pool = PgBuilder.pool().connectingTo(Backends.pgOptions(POSTGRES_URL)).with(new PoolOptions().setMaxSize(4)).using(vertx).build();
     table = run + "_outbox";
     outboxView().start().await(30, TimeUnit.SECONDS);
   }
@@ -59,7 +59,7 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
   static void dropTablesStartingWith(String prefix) throws Exception {
     Vertx cleanup = Vertx.vertx();
     try {
-      Pool own = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(POSTGRES_URL)).using(cleanup).build();
+      Pool own = PgBuilder.pool().connectingTo(Backends.pgOptions(POSTGRES_URL)).using(cleanup).build();
       List<String> tables = new ArrayList<>();
       own.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND starts_with(tablename, $1)")
           .execute(Tuple.of(prefix)).await(30, TimeUnit.SECONDS).forEach(row -> tables.add(row.getString(0)));
@@ -100,7 +100,7 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
 
   @Test
   void publishedRowsAreDeleted_andTheRelayVacuumsThemAway_withoutAutovacuum() throws Exception {
-    deployRelay(new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4, 100));
+    deployRelay(new PgOutbox(vertx, pool, Backends.pgOptions(POSTGRES_URL), table, 4, 100));
     awaitAllReceived(write(50, 6), WAIT);
 
     await().atMost(WAIT).until(() -> registry.get("sagabus.outbox.vacuum").tag("outbox", table).functionTimer().count() >= 1);
@@ -117,7 +117,7 @@ class PostgresOutboxRelayTest extends OutboxRelayContract {
 
   @Override
   protected PgOutbox outboxView() {
-    return new PgOutbox(vertx, pool, PgConnectOptions.fromUri(POSTGRES_URL), table, 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
+    return new PgOutbox(vertx, pool, Backends.pgOptions(POSTGRES_URL), table, 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
   }
 
   /** As a step ledger does it: the partitions are taken before the connection goes back, and signalled after the commit. */

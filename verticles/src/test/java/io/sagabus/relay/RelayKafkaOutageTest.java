@@ -1,5 +1,6 @@
 package io.sagabus.relay;
 
+import io.sagabus.platform.backend.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +38,8 @@ class RelayKafkaOutageTest {
   void kafkaStoppedUnderLoad_backlogGrowsThenDrains_noEventLostOrReorderedPerKey() throws Exception {
     String run = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(PostgresOutboxRelayTest.POSTGRES_URL)).using(vertx).build();
-    PgOutbox outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri(PostgresOutboxRelayTest.POSTGRES_URL), run + "_outbox", 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
+    Pool pool = PgBuilder.pool().connectingTo(Backends.pgOptions(PostgresOutboxRelayTest.POSTGRES_URL)).using(vertx).build();
+    PgOutbox outbox = new PgOutbox(vertx, pool, Backends.pgOptions(PostgresOutboxRelayTest.POSTGRES_URL), run + "_outbox", 4, PgOutbox.DEFAULT_VACUUM_AFTER_DELETED_ROWS);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (KafkaBroker kafka = KafkaBroker.start()) {
       KafkaEventLog log = new KafkaEventLog(vertx, kafka.bootstrap(), EventLogSettings.withPrefix(run + "-"));

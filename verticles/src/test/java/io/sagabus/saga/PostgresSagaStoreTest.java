@@ -1,12 +1,12 @@
 package io.sagabus.saga;
 
+import io.sagabus.platform.backend.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagabus.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +24,7 @@ class PostgresSagaStoreTest extends SagaStoreContract {
   @BeforeAll
   void startStore() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(SagaTestSupport.POSTGRES_URL))
+    pool = PgBuilder.pool().connectingTo(Backends.pgOptions(SagaTestSupport.POSTGRES_URL))
         .with(new PoolOptions().setMaxSize(4)).using(vertx).build();
     store = new PostgresSagaStore(vertx, pool, prefix, 100, 2);
     run(store::start);

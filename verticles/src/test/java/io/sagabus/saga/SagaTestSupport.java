@@ -60,7 +60,7 @@ final class SagaTestSupport {
   static void dropTables(String prefix) {
     Vertx vertx = Vertx.vertx();
     try {
-      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri(POSTGRES_URL)).using(vertx).build();
+      var pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(io.sagabus.platform.backend.Backends.pgOptions(POSTGRES_URL)).using(vertx).build();
       TestCluster.await(pool.preparedQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE $1")
           .execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))
           .compose(rows -> {

@@ -6,7 +6,6 @@ import io.sagabus.testing.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
@@ -30,7 +29,7 @@ class PgSchemaTest {
   @BeforeEach
   void connect() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test"))
+    pool = PgBuilder.pool().connectingTo(Backends.pgOptions("postgresql://postgres@127.0.0.1:5432/test"))
         .with(new PoolOptions().setMaxSize(8)).using(vertx).build();
   }
 

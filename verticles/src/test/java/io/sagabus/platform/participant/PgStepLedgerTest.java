@@ -1,5 +1,6 @@
 package io.sagabus.platform.participant;
 
+import io.sagabus.platform.backend.Backends;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sagabus.platform.eventbus.FailureCodes;
@@ -15,7 +16,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -86,10 +86,10 @@ class PgStepLedgerTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test")).using(vertx).build();
+    pool = PgBuilder.pool().connectingTo(Backends.pgOptions("postgresql://postgres@127.0.0.1:5432/test")).using(vertx).build();
     await(pool.query("CREATE TABLE " + counter + " (id text PRIMARY KEY, n bigint NOT NULL)").execute()
         .compose(ignored -> pool.query("INSERT INTO " + counter + " VALUES ('hot', 0)").execute()));
-    outbox = new PgOutbox(vertx, pool, PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/test"), prefix + "outbox", 4, 0);
+    outbox = new PgOutbox(vertx, pool, Backends.pgOptions("postgresql://postgres@127.0.0.1:5432/test"), prefix + "outbox", 4, 0);
     await(outbox.start());
     participant = new LedgerVerticle();
     await(vertx.deployVerticle(participant).compose(ignored -> pool.query(new PgStepLedger(vertx, pool, prefix + "steps", Faults.fromConfig(null), outbox)
