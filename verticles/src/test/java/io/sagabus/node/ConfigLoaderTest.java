@@ -31,11 +31,13 @@ class ConfigLoaderTest {
     NodeConfig config = ConfigLoader.load("local-cluster", Map.of(
         "SAGABUS_HTTP_PORT", "9090",
         "SAGABUS_PG_URL", "postgresql://postgres@127.0.0.1:5432/test",
+        "SAGABUS_PG_PREPARED_STATEMENTS", "false",
         "SAGABUS_KAFKA_BOOTSTRAP", "127.0.0.1:9092",
         "SAGABUS_REDIS_URL", "redis://127.0.0.1:6379",
         "SAGABUS_ROLES", "gateway,inventory"), Map.of("http.port", "9191"));
     assertThat(config.http().port()).isEqualTo(9191);
     assertThat(config.postgresUrl()).contains("postgresql://postgres@127.0.0.1:5432/test");
+    assertThat(config.section("postgres").bool("preparedStatements", true)).isFalse();
     assertThat(config.kafkaBootstrap()).contains("127.0.0.1:9092");
     assertThat(config.redisUrl()).contains("redis://127.0.0.1:6379");
     assertThat(config.roles()).containsExactly("gateway", "inventory");

@@ -57,17 +57,23 @@ public final class Backends {
 
   /**
    * How every sagabus connection to PostgreSQL is opened. Statements are prepared once per connection and kept, which
-   * spares the server parsing each of them again. Each execution is still planned for its own parameters: a generic
-   * plan (PostgreSQL's choice after five runs) is made while the tables are still empty, and without a fresh ANALYZE
-   * it keeps scanning whole ledger tables long after they have grown.
+   * spares the server parsing each of them again; {@code keepPrepared} false is for poolers that cannot carry a named
+   * statement from one transaction to the next. Each execution is still planned for its own parameters: a generic plan
+   * (PostgreSQL's choice after five runs) is made while the tables are still empty, and without a fresh ANALYZE it
+   * keeps scanning whole ledger tables long after they have grown.
    */
+  public static PgConnectOptions pgOptions(String url, boolean keepPrepared) {
+    return PgConnectOptions.fromUri(url).setCachePreparedStatements(keepPrepared).addProperty("plan_cache_mode", "force_custom_plan");
+  }
+
   public static PgConnectOptions pgOptions(String url) {
-    return PgConnectOptions.fromUri(url).setCachePreparedStatements(true).addProperty("plan_cache_mode", "force_custom_plan");
+    return pgOptions(url, true);
   }
 
   public static Backends connect(Vertx vertx, NodeConfig config) {
+    boolean keepPrepared = config.section("postgres").bool("preparedStatements", true);
     Optional<Pool> postgres = config.postgresUrl().map(url -> PgBuilder.pool()
-        .connectingTo(pgOptions(url))
+        .connectingTo(pgOptions(url, keepPrepared))
         .with(new PoolOptions().setMaxSize(config.postgresPoolSize()).setName("sagabus-pg"))
         .using(vertx)
         .build());
@@ -83,7 +89,7 @@ public final class Backends {
     EventLogSettings eventSettings = EventLogSettings.from(config);
     EventLog events = config.kafkaBootstrap().<EventLog>map(bootstrap -> new KafkaEventLog(vertx, bootstrap, eventSettings))
         .orElseGet(() -> new EmbeddedEventLog(vertx, eventSettings));
-    Outboxes outboxes = new Outboxes(vertx, postgres, config.postgresUrl().map(Backends::pgOptions),
+    Outboxes outboxes = new Outboxes(vertx, postgres, config.postgresUrl().map(url -> pgOptions(url, keepPrepared)),
         config.section("events").integer("outboxPartitions", Outboxes.DEFAULT_PARTITIONS, 1, 256));
     return new Backends(config, postgres, redis, kafka, events, outboxes);
   }

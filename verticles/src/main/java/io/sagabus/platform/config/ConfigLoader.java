@@ -31,6 +31,7 @@ public final class ConfigLoader {
       Map.entry("SAGABUS_HAZELCAST_CONFIG", "cluster.hazelcastConfig"),
       Map.entry("SAGABUS_PG_URL", "postgres.url"),
       Map.entry("SAGABUS_PG_POOL_SIZE", "postgres.poolSize"),
+      Map.entry("SAGABUS_PG_PREPARED_STATEMENTS", "postgres.preparedStatements"),
       Map.entry("SAGABUS_REDIS_URL", "redis.url"),
       Map.entry("SAGABUS_KAFKA_BOOTSTRAP", "kafka.bootstrap"),
       Map.entry("SAGABUS_EVENTS_TOPIC_PREFIX", "events.topicPrefix"),

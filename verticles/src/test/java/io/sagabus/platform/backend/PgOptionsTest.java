@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
 
 class PgOptionsTest {
 
+  private static final String URL = "postgresql://postgres@127.0.0.1:5432/test";
+
   private Vertx vertx;
   private Pool pool;
 
   @BeforeEach
   void connect() {
     vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(Backends.pgOptions("postgresql://postgres@127.0.0.1:5432/test"))
+    pool = PgBuilder.pool().connectingTo(Backends.pgOptions(URL))
         .with(new PoolOptions().setMaxSize(1)).using(vertx).build();
   }
 
@@ -34,6 +36,17 @@ class PgOptionsTest {
 
   @Test
   void aStatementRunTwice_isPreparedOnceOnItsConnection() {
+    assertThat(preparedAfterTwoRuns(pool)).isEqualTo(1);
+  }
+
+  @Test
+  void withoutKeptStatements_nothingStaysPreparedForAPoolerToLose() {
+    Pool unkept = PgBuilder.pool().connectingTo(Backends.pgOptions(URL, false))
+        .with(new PoolOptions().setMaxSize(1)).using(vertx).build();
+    assertThat(preparedAfterTwoRuns(unkept)).isZero();
+  }
+
+  private static long preparedAfterTwoRuns(Pool pool) {
     String select = "SELECT $1::int + 1 AS next";
     SqlConnection connection = TestCluster.await(pool.getConnection());
     try {
@@ -42,7 +55,7 @@ class PgOptionsTest {
       }
       RowSet<Row> prepared = TestCluster.await(connection
           .query("SELECT count(*) AS statements FROM pg_prepared_statements WHERE statement = '" + select + "'").execute());
-      assertThat(prepared.iterator().next().getLong("statements")).isEqualTo(1);
+      return prepared.iterator().next().getLong("statements");
     } finally {
       TestCluster.await(connection.close());
     }
