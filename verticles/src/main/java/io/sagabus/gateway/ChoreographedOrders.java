@@ -2,6 +2,7 @@ package io.sagabus.gateway;
 
 import io.sagabus.order.contract.OrderAddresses;
 import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -41,7 +42,7 @@ final class ChoreographedOrders {
     String flowId;
     String orderId;
     if (idempotencyKey == null) {
-      String id = UUID.randomUUID().toString();
+      String id = Ids.next();
       flowId = "flow-" + id;
       orderId = "ord-" + id;
     } else {

@@ -6,6 +6,7 @@ import io.sagabus.payment.contract.PaymentAddresses;
 import io.sagabus.platform.eventbus.FailureCodes;
 import io.sagabus.platform.http.Problems;
 import io.sagabus.platform.http.ReplyProblems;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.saga.contract.FlowMode;
 import io.sagabus.saga.contract.SagaAddresses;
 import io.vertx.core.Future;
@@ -24,7 +25,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The order and saga API: place orders (each runs an order saga), follow sagas, check the books (stock, accounts),
@@ -112,7 +112,7 @@ public final class SagaApiRoutes {
       choreographed.place(ctx, input, waitMs, key, traceparent);
       return;
     }
-    JsonObject sagaInput = input.copy().put("orderId", "ord-" + UUID.randomUUID());
+    JsonObject sagaInput = input.copy().put("orderId", "ord-" + Ids.next());
     traceparent.ifPresent(trace -> sagaInput.put(TraceparentHeader.NAME, trace));
     JsonObject start = new JsonObject().put("type", "order").put("input", sagaInput).put("waitMs", waitMs);
     if (key != null) {

@@ -3,13 +3,13 @@ package io.sagabus.notification;
 import io.sagabus.notification.contract.NotificationAddresses;
 import io.sagabus.platform.NodeContext;
 import io.sagabus.platform.config.ConfigReader;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.UUID;
 
 /** Sends order notifications. A stand-in for an email or SMS gateway: it counts what it would have sent. */
 public final class NotificationVerticle extends VerticleBase {
@@ -38,6 +38,6 @@ public final class NotificationVerticle extends VerticleBase {
 
   private Future<JsonObject> send(JsonObject command) {
     sent++;
-    return Future.succeededFuture(new JsonObject().put("notificationId", "n-" + UUID.randomUUID()));
+    return Future.succeededFuture(new JsonObject().put("notificationId", "n-" + Ids.next()));
   }
 }

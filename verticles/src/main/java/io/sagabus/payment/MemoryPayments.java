@@ -2,6 +2,7 @@ package io.sagabus.payment;
 
 import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Accounts kept in the verticle's memory: for a single node, tests and demos. Lost on restart. Events go to the
@@ -112,7 +112,7 @@ final class MemoryPayments implements PaymentBook {
     if (account.balance < amount) {
       throw StepRejected.rejected("payment declined: insufficient funds (balance " + account.balance + ", amount " + amount + ")");
     }
-    String chargeId = "ch-" + UUID.randomUUID();
+    String chargeId = "ch-" + Ids.next();
     account.balance -= amount;
     account.charged += amount;
     account.charges.add(new Movement(chargeId, command.getString("sagaId"), amount, Instant.now()));

@@ -3,6 +3,7 @@ package io.sagabus.payment;
 import io.sagabus.platform.backend.PgSchema;
 import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
@@ -18,7 +19,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Accounts in PostgreSQL, shared by every node: {@code <prefix>payment_accounts}, {@code <prefix>payment_charges} and
@@ -83,7 +83,7 @@ final class PostgresPayments implements PaymentBook {
       return Future.failedFuture(StepRejected.badRequest("amount must be a non-negative integer"));
     }
     String customerId = command.getString("customerId");
-    String chargeId = "ch-" + UUID.randomUUID();
+    String chargeId = "ch-" + Ids.next();
     // One statement debits and records the charge: one round trip while the account row is locked.
     return conn.preparedQuery("WITH debited AS (UPDATE " + accounts + " SET balance = balance - $2, charged = charged + $2 "
             + "WHERE customer_id = $1 AND balance >= $2 RETURNING balance), "

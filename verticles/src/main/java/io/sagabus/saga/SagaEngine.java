@@ -3,6 +3,7 @@ package io.sagabus.saga;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sagabus.platform.eventbus.FailureCodes;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.saga.SagaInstance.StepRecord;
 import io.sagabus.saga.contract.SagaAddresses;
 import io.sagabus.saga.contract.SagaStatus;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +109,7 @@ public final class SagaEngine {
       return Future.failedFuture(new SagaRequestException(FailureCodes.NOT_FOUND, "unknown saga type '" + type + "'"));
     }
     long now = System.currentTimeMillis();
-    SagaInstance saga = SagaInstance.create(UUID.randomUUID().toString(), definition, input, idempotencyKey, requestHash, nodeId, now);
+    SagaInstance saga = SagaInstance.create(Ids.next(), definition, input, idempotencyKey, requestHash, nodeId, now);
     recordTransition(saga, SagaStatus.RUNNING, "started");
     return store.create(saga).compose(stored -> {
       if (stored != saga) {

@@ -2,6 +2,7 @@ package io.sagabus.shipping;
 
 import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.outbox.MemoryOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.StepLedger;
@@ -13,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -44,7 +44,7 @@ final class MemoryShipping implements ShippingBook {
       if (refusal != null) {
         throw StepRejected.rejected(refusal);
       }
-      String shipmentId = "sh-" + UUID.randomUUID();
+      String shipmentId = "sh-" + Ids.next();
       shipments.put(shipmentId, new JsonObject().put("shipmentId", shipmentId).put("orderId", command.getString("orderId"))
           .put("address", command.getJsonObject("shippingAddress")).put("status", "CREATED").encode());
       outbox.append(List.of(StepEvents.of(EventTopics.SHIPMENT_CREATED, command, ShippingEvents.created(command, shipmentId))));

@@ -3,6 +3,7 @@ package io.sagabus.shipping;
 import io.sagabus.platform.backend.PgSchema;
 import io.sagabus.platform.events.EventTopics;
 import io.sagabus.platform.events.StepEvents;
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.outbox.PgOutbox;
 import io.sagabus.platform.participant.Faults;
 import io.sagabus.platform.participant.PgStepLedger;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -50,7 +50,7 @@ final class PostgresShipping implements ShippingBook {
       if (refusal != null) {
         return Future.failedFuture(StepRejected.rejected(refusal));
       }
-      String shipmentId = "sh-" + UUID.randomUUID();
+      String shipmentId = "sh-" + Ids.next();
       return conn.preparedQuery("INSERT INTO " + shipments + " (shipment_id, order_id, saga_id, status, address) VALUES ($1, $2, $3, 'CREATED', $4)")
           .execute(Tuple.of(shipmentId, command.getString("orderId"), command.getString("sagaId"), command.getJsonObject("shippingAddress")))
           .compose(ignored -> outbox.append(conn, List.of(StepEvents.of(EventTopics.SHIPMENT_CREATED, command,

@@ -41,7 +41,8 @@ class ServiceBoundariesTest {
   void platform_dependsOnNoService() {
     noClasses().that().resideInAPackage(ROOT + ".platform..")
         .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + ".platform..", "java..", "javax..", "io.vertx..",
-            "io.micrometer..", "io.netty..", "org.slf4j..", "org.HdrHistogram..", "com.hazelcast..", "org.apache.kafka..")
+            "io.micrometer..", "io.netty..", "org.slf4j..", "org.HdrHistogram..", "com.hazelcast..", "org.apache.kafka..",
+            "com.fasterxml.uuid..")
         .check(PRODUCTION);
   }
 

@@ -1,10 +1,10 @@
 package io.sagabus.platform.events;
 
+import io.sagabus.platform.ids.Ids;
 import io.sagabus.platform.time.Instants;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * The versioned envelope every domain event travels in, on Kafka and on the embedded log alike. {@code key} is the
@@ -32,7 +32,7 @@ public record DomainEvent(
 
   /** A new event of {@code type} about order {@code key}, stamped now with a fresh id. */
   public static DomainEvent of(String type, String key, String sagaId, String traceparent, JsonObject payload) {
-    return new DomainEvent(UUID.randomUUID().toString(), type, SCHEMA_VERSION, Instant.now(), key, sagaId, traceparent, payload);
+    return new DomainEvent(Ids.next(), type, SCHEMA_VERSION, Instant.now(), key, sagaId, traceparent, payload);
   }
 
   public String topic() {
