@@ -50,12 +50,12 @@ public final class PostgresSagaStore implements SagaStore {
 
   /** A write, with the saga's columns as they were when it was asked for: a later change must not leak into it. */
   private record Pending(boolean create, SagaInstance saga, long expectedVersion, String status, String owner, boolean retrying,
-      JsonObject doc, Promise<SagaInstance> done) {
+      String doc, Promise<SagaInstance> done) {
 
     static Pending of(boolean create, SagaInstance saga, long expectedVersion) {
       // A finished saga has no owner: nobody resumes it.
       String owner = saga.status().active() ? saga.owner() : null;
-      return new Pending(create, saga, expectedVersion, saga.status().name(), owner, saga.retrying(), saga.toJson(), Promise.promise());
+      return new Pending(create, saga, expectedVersion, saga.status().name(), owner, saga.retrying(), saga.toJson().encode(), Promise.promise());
     }
 
     long version() {
@@ -167,7 +167,7 @@ public final class PostgresSagaStore implements SagaStore {
         .addArrayOfBoolean(creates.stream().map(Pending::retrying).toArray(Boolean[]::new))
         .addArrayOfLong(longs(creates, pending -> pending.saga().createdAt()))
         .addLong(now)
-        .addArrayOfString(strings(creates, pending -> pending.doc().encode()));
+        .addArrayOfString(strings(creates, Pending::doc));
   }
 
   private static Tuple updateRows(List<Pending> saves, long now) {
@@ -178,7 +178,7 @@ public final class PostgresSagaStore implements SagaStore {
         .addArrayOfLong(longs(saves, Pending::version))
         .addArrayOfBoolean(saves.stream().map(Pending::retrying).toArray(Boolean[]::new))
         .addLong(now)
-        .addArrayOfString(strings(saves, pending -> pending.doc().encode()))
+        .addArrayOfString(strings(saves, Pending::doc))
         .addArrayOfLong(longs(saves, Pending::expectedVersion));
   }
 

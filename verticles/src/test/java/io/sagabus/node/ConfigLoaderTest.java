@@ -37,7 +37,7 @@ class ConfigLoaderTest {
         "SAGABUS_ROLES", "gateway,inventory"), Map.of("http.port", "9191"));
     assertThat(config.http().port()).isEqualTo(9191);
     assertThat(config.postgresUrl()).contains("postgresql://postgres@127.0.0.1:5432/test");
-    assertThat(config.section("postgres").bool("preparedStatements", true)).isFalse();
+    assertThat(config.postgresPreparedStatements()).isFalse();
     assertThat(config.kafkaBootstrap()).contains("127.0.0.1:9092");
     assertThat(config.redisUrl()).contains("redis://127.0.0.1:6379");
     assertThat(config.roles()).containsExactly("gateway", "inventory");

@@ -71,7 +71,7 @@ public final class Backends {
   }
 
   public static Backends connect(Vertx vertx, NodeConfig config) {
-    boolean keepPrepared = config.section("postgres").bool("preparedStatements", true);
+    boolean keepPrepared = config.postgresPreparedStatements();
     Optional<Pool> postgres = config.postgresUrl().map(url -> PgBuilder.pool()
         .connectingTo(pgOptions(url, keepPrepared))
         .with(new PoolOptions().setMaxSize(config.postgresPoolSize()).setName("sagabus-pg"))

@@ -17,6 +17,7 @@ public record NodeConfig(
     List<String> roles,
     Optional<String> postgresUrl,
     int postgresPoolSize,
+    boolean postgresPreparedStatements,
     Optional<String> redisUrl,
     Optional<String> kafkaBootstrap,
     JsonObject raw) {
@@ -57,6 +58,7 @@ public record NodeConfig(
         root.stringList("roles", List.of()),
         required(postgres, "url", urlOrNull(postgres, "url", "postgresql://", "postgres://")),
         postgres.integer("poolSize", 8, 1, 256),
+        postgres.bool("preparedStatements", true),
         required(redis, "url", urlOrNull(redis, "url", "redis://", "rediss://", "unix://")),
         required(kafka, "bootstrap", bootstrapOrNull(kafka)),
         json);
